@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: runs every benchmark, prints the figures, and writes them to
+ * `bench-results.json` (an array of BenchFigure).
+ * Benchmarks are registered in BENCHES; later issues append theirs.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { benchBook } from './book.bench.ts';
+import { benchEpp } from './epp.bench.ts';
+import type { BenchFigure } from './types.ts';
+
+const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchFigure[]> }> = [
+  { name: 'book maintenance (BTCUSDT capture)', run: benchBook },
+  { name: 'EPP decision step (real data)', run: benchEpp },
+];
+
+function fmt(n: number | undefined): string {
+  if (n === undefined) return '';
+  return Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toPrecision(4);
+}
+
+const machine = `${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+console.log(`desk benchmarks on ${machine}`);
+const figures: BenchFigure[] = [];
+for (const b of BENCHES) {
+  process.stderr.write(`running ${b.name}…\n`);
+  figures.push(...(await b.run()));
+}
+console.log('\n| figure | value | unit | p50 | p99 | floor | ratio | target |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const f of figures) {
+  console.log(`| ${f.name} | ${fmt(f.value)} | ${f.unit} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.floor)} | ${fmt(f.ratio)} | ${f.target ?? ''} |`);
+}
+// The file is a plain array of figures (the format later issues extend); the machine is printed above.
+writeFileSync('bench-results.json', `${JSON.stringify(figures, null, 2)}\n`);
+console.log('\nwrote bench-results.json');

@@ -1,0 +1,156 @@
+/**
+ * The files `desk` reads: a desk file with a list of bots (`{ bots: [...], market_data? }`) or
+ * a single-bot file (the bot's keys at the top level). Each bot combines an instrument, a
+ * strategy and a paper section; `market_data` names recorded captures to replay.
+ */
+import { z } from 'zod';
+import type { InstrumentRules } from '../../domain/instrument/rules.ts';
+import type { PaperConfig } from '../../domain/paper/config.ts';
+import type { EppConfig, MarketKind } from '../../domain/strategy/epp/config.ts';
+import { enumField, isRecord, numField, show, stringField, stringListField, strictObject, WHEN_MAPPING } from './fields.ts';
+import { instrumentSchema, toInstrumentRules, VENUES } from './instrument.ts';
+import type { Venue } from './instrument.ts';
+import { paperSchema, toPaperConfig } from './paper.ts';
+import { strategySchema, toEppConfig } from './strategy.ts';
+
+const botShape = {
+  id: stringField(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a bot id of lower-case letters, digits, "-" and "_" (at most 64)', {
+    src: 'required',
+    doc: 'Bot id, unique in the desk; names the bot in commands, events and metrics.',
+  }),
+  instrument: instrumentSchema.describe('The instrument the bot quotes: venue, symbol and the venue\'s grid and minimums.'),
+  strategy: strategySchema.prefault({}).describe('EPP v2.4 strategy parameters; every key is optional and defaults as listed.'),
+  paper: paperSchema.prefault({}).describe('Paper fill simulator parameters, used when the bot runs on the paper engine.'),
+};
+
+/** A bot's strategy may name its market only to confirm the instrument's. */
+function checkBotMarket(v: Record<string, unknown>, ctx: z.core.$RefinementCtx, prefix: readonly PropertyKey[]): void {
+  const inst = v['instrument'];
+  const strat = v['strategy'];
+  if (!isRecord(inst) || !isRecord(strat)) return;
+  const want = inst['market'];
+  const got = strat['market'];
+  if (typeof want === 'string' && typeof got === 'string' && want !== got) {
+    ctx.addIssue({ code: 'custom', path: [...prefix, 'strategy', 'market'], input: got, message: `expected ${want} (the instrument's market), got ${show(got)}` });
+  }
+}
+
+/** One bot in a desk file. */
+export const botSchema = strictObject(botShape, 'a bot').superRefine((v, ctx) => checkBotMarket(v, ctx, []), WHEN_MAPPING);
+
+const captureSchema = strictObject(
+  {
+    venue: enumField(VENUES, { src: 'required', doc: 'Venue the capture was recorded on.' }),
+    symbol: stringField(/^[A-Za-z0-9][A-Za-z0-9/:_-]{0,39}$/, 'a venue symbol such as "BTCUSDT"', { src: 'required', doc: 'Symbol the capture holds; bots on this venue and symbol replay it.' }),
+    files: stringListField('capture file paths', {
+      src: 'required',
+      doc: 'Capture files in time order (several files are one continuous stream); relative paths resolve against the config file\'s folder.',
+    }),
+  },
+  'a capture',
+);
+
+const MD_SOURCES = ['replay', 'live'] as const;
+
+/** Where market data comes from. */
+export const marketDataSchema = strictObject(
+  {
+    source: enumField(MD_SOURCES, { def: 'replay', src: 'desk', doc: '`replay` plays the captures below; `live` subscribes to the venues.' }),
+    speed: numField('[0,1000000]', { def: 1, src: 'desk', doc: 'Replay speed as a multiple of real time; 0 replays as fast as possible.' }),
+    captures: z
+      .array(captureSchema, { error: (iss) => `expected a list of captures, got ${show(iss.input)}` })
+      .default([])
+      .describe('Recorded captures to replay, one entry per venue and symbol. Default: none.'),
+  },
+  'a market_data section',
+);
+
+/** A desk file: several bots and, optionally, the market data they run on. */
+export const deskSchema = strictObject(
+  {
+    bots: z
+      .array(botSchema, { error: (iss) => `expected a list of bots, got ${show(iss.input)}` })
+      .min(1, { error: 'expected at least one bot, got an empty list' })
+      .describe('The bots this desk runs. Required.'),
+    market_data: marketDataSchema.optional().describe('Market data source for the bots. Optional.'),
+  },
+  'a desk file',
+).superRefine((v, ctx) => {
+  const bots = Array.isArray(v['bots']) ? (v['bots'] as unknown[]) : [];
+  const seen = new Map<string, number>();
+  bots.forEach((b, i) => {
+    if (!isRecord(b) || typeof b['id'] !== 'string') return;
+    const first = seen.get(b['id']);
+    if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['bots', i, 'id'], input: b['id'], message: `expected a unique bot id, got ${show(b['id'])} (also bots[${first}].id)` });
+    else seen.set(b['id'], i);
+  });
+  checkCaptures(v['market_data'], bots.map((b, i) => ({ b, path: ['bots', i] as PropertyKey[] })), ctx);
+}, WHEN_MAPPING);
+
+/** A single-bot file: a bot's keys at the top level, plus optional market data. */
+export const singleBotSchema = strictObject({ ...botShape, market_data: deskSchema.shape.market_data }, 'a bot file').superRefine((v, ctx) => {
+  checkBotMarket(v, ctx, []);
+  checkCaptures(v['market_data'], [{ b: v, path: [] }], ctx);
+}, WHEN_MAPPING);
+
+/** In replay mode every bot needs a capture of its venue and symbol. */
+function checkCaptures(md: unknown, bots: readonly { b: unknown; path: PropertyKey[] }[], ctx: z.core.$RefinementCtx): void {
+  if (!isRecord(md) || md['source'] !== 'replay' || !Array.isArray(md['captures'])) return;
+  const have = new Set(md['captures'].filter(isRecord).map((c) => `${String(c['venue'])} ${String(c['symbol'])}`));
+  for (const { b, path } of bots) {
+    const inst = isRecord(b) ? b['instrument'] : undefined;
+    if (!isRecord(inst) || typeof inst['venue'] !== 'string' || typeof inst['symbol'] !== 'string') continue;
+    const key = `${inst['venue']} ${inst['symbol']}`;
+    if (!have.has(key)) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'instrument', 'symbol'], input: inst['symbol'], message: `expected a market_data capture for ${key} (market_data.source is replay), got none` });
+    }
+  }
+}
+
+/** A parsed desk file. */
+export type DeskFile = z.output<typeof deskSchema>;
+/** A parsed bot. */
+export type BotFile = z.output<typeof botSchema>;
+/** A parsed market_data section. */
+export type MarketDataFile = z.output<typeof marketDataSchema>;
+
+/** One bot in domain form. */
+export interface BotConfig {
+  readonly id: string;
+  readonly venue: Venue;
+  readonly market: MarketKind;
+  readonly instrument: InstrumentRules;
+  readonly strategy: EppConfig;
+  readonly paper: PaperConfig;
+}
+
+/** A whole desk in domain form. */
+export interface DeskConfig {
+  readonly bots: readonly BotConfig[];
+  readonly marketData?: {
+    readonly source: 'replay' | 'live';
+    readonly speed: number;
+    readonly captures: readonly { readonly venue: Venue; readonly symbol: string; readonly files: readonly string[] }[];
+  };
+}
+
+/** Converts a parsed bot into domain form; the strategy's market is the instrument's. */
+export function toBotConfig(b: BotFile): BotConfig {
+  return {
+    id: b.id,
+    venue: b.instrument.venue,
+    market: b.instrument.market,
+    instrument: toInstrumentRules(b.instrument),
+    strategy: toEppConfig(b.strategy, b.instrument.market),
+    paper: toPaperConfig(b.paper),
+  };
+}
+
+/** Converts a parsed desk file into domain form. */
+export function toDeskConfig(f: DeskFile): DeskConfig {
+  const md = f.market_data;
+  return {
+    bots: f.bots.map(toBotConfig),
+    ...(md ? { marketData: { source: md.source, speed: md.speed, captures: md.captures.map((c) => ({ venue: c.venue, symbol: c.symbol, files: c.files })) } } : {}),
+  };
+}

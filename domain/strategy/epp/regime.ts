@@ -1,0 +1,71 @@
+/**
+ * Regime detection (strategy-epp §3): classify one tick, then apply the hold rule — a new
+ * regime takes effect only after it is detected on `regime_hold_ticks` consecutive ticks.
+ * The first regime after warm-up obeys the same rule (until then the bot is still warming up).
+ */
+import type { Decimal } from '../../money/decimal.ts';
+import type { EppConfig, Regime } from './config.ts';
+
+/** Per-bar values the detector compares against (they change only when a bar closes). */
+export interface RegimeThresholds {
+  readonly bandPct: Decimal;
+  /** `ema·(1 + trend_eps_pct)`. */
+  readonly upAbove: Decimal;
+  /** `ema·(1 − trend_eps_pct)`. */
+  readonly downBelow: Decimal;
+  /** `shock_drift_multiplier·bandPct`: |drift| at or above it is a shock. */
+  readonly shockDrift: Decimal;
+  /** `bandPct ≥ high_vol_band_pct`. */
+  readonly highVol: boolean;
+}
+
+/** Precomputes the thresholds from the EMA and band % of the last closed bar. */
+export function regimeThresholds(ema: Decimal, bandPct: Decimal, config: EppConfig): RegimeThresholds {
+  return {
+    bandPct,
+    upAbove: ema.times(config.trendEpsPct.plus(1)),
+    downBelow: ema.times(config.trendEpsPct.negated().plus(1)),
+    shockDrift: config.shockDriftMultiplier.times(bandPct),
+    highVol: bandPct.gte(config.highVolBandPct),
+  };
+}
+
+/**
+ * Classifies one tick. `high_vol_shock` when `|drift30s|/bandPct ≥ shock_drift_multiplier`
+ * (evaluated as `|drift| ≥ multiplier·bandPct` to avoid a division; with bandPct = 0 any
+ * non-zero drift is a shock) or `bandPct ≥ high_vol_band_pct`; else `up`/`down` by the mid
+ * against the EMA ± trend_eps_pct; else `neutral_low_vol`. A null drift (no sample 30 s old
+ * yet) cannot signal a shock.
+ */
+export function detectRegime(mid: Decimal, drift: Decimal | null, t: RegimeThresholds): Regime {
+  if (t.highVol) return 'high_vol_shock';
+  if (drift !== null && !drift.isZero() && drift.abs().gte(t.shockDrift)) return 'high_vol_shock';
+  if (mid.gt(t.upAbove)) return 'up';
+  if (mid.lt(t.downBelow)) return 'down';
+  return 'neutral_low_vol';
+}
+
+/** The hold-rule state: the regime in effect and the challenger being counted. */
+export interface RegimeHoldState {
+  /** The regime in effect, or null before the first one has held. */
+  readonly current: Regime | null;
+  readonly candidate: Regime | null;
+  /** Consecutive ticks the candidate has been detected. */
+  readonly count: number;
+}
+
+export const REGIME_HOLD_INIT: RegimeHoldState = { current: null, candidate: null, count: 0 };
+
+/** Folds one detection into the hold rule; `changed` is set on the tick the regime switches. */
+export function regimeHold(
+  s: RegimeHoldState,
+  detected: Regime,
+  holdTicks: number,
+): { readonly state: RegimeHoldState; readonly changed: { readonly from: Regime | null; readonly to: Regime } | null } {
+  if (detected === s.current) {
+    return { state: s.candidate === null ? s : { current: s.current, candidate: null, count: 0 }, changed: null };
+  }
+  const count = detected === s.candidate ? s.count + 1 : 1;
+  if (count >= holdTicks) return { state: { current: detected, candidate: null, count: 0 }, changed: { from: s.current, to: detected } };
+  return { state: { current: s.current, candidate: detected, count }, changed: null };
+}
