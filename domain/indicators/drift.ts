@@ -10,7 +10,7 @@
  * is pushed once and popped once: O(1) amortized per sample, and nothing is mutated, so old
  * states stay valid. Equal timestamps are allowed (the later sample wins as the reference).
  */
-import type { Decimal } from '../money/decimal.ts';
+import { type Decimal, ZERO, cmp } from '../money/decimal.ts';
 import { type PQueue, queueEmpty, queuePeek, queuePop, queuePush } from './queue.ts';
 
 /** One mid sample. */
@@ -41,7 +41,7 @@ export function driftInit(windowMs: number): DriftState {
 export function driftUpdate(s: DriftState, ts: number, mid: Decimal): DriftState {
   if (!Number.isFinite(ts)) throw new RangeError(`drift: timestamp must be finite, got ${ts}`);
   if (s.last !== null && ts < s.last.ts) throw new RangeError(`drift: timestamp ${ts} is before the previous sample at ${s.last.ts}`);
-  if (!mid.gt(0)) throw new RangeError(`drift: mid must be > 0, got ${mid.toString()}`);
+  if (!(cmp(mid, ZERO) > 0)) throw new RangeError(`drift: mid must be > 0, got ${mid.toString()}`);
   const sample: MidSample = { ts, mid };
   const edge = ts - s.windowMs;
   let pending = queuePush(s.pending, sample);

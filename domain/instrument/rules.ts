@@ -3,7 +3,7 @@
  * venue grid: bids floor to the tick, asks ceil, amounts floor to the lot step. A level that
  * falls below the venue's minimum amount or notional is dropped — never rounded up.
  */
-import { type Decimal, ceilToStep, floorToStep, ZERO } from '../money/decimal.ts';
+import { type Decimal, ceilToStep, floorQuotientToStep, floorToStep, ZERO } from '../money/decimal.ts';
 
 export type Side = 'buy' | 'sell';
 
@@ -62,7 +62,11 @@ export function snapLevel(side: Side, price: Decimal, amount: Decimal, rules: In
   return { ok: true, level: { side, price: p, amount: a } };
 }
 
-/** Snaps a quote budget at a price into a base amount: floor(quote / price) to the lot. */
+/**
+ * Snaps a quote budget at a price into a base amount: floor(quote / price) to the lot, exactly
+ * (the lots come from an integer division, so a quotient just below a lot boundary is never
+ * rounded up onto it — see `floorQuotientToStep`).
+ */
 export function amountForQuote(quote: Decimal, price: Decimal, rules: InstrumentRules): Decimal {
-  return snapAmount(quote.dividedBy(price), rules);
+  return floorQuotientToStep(quote, price, rules.lotStep);
 }

@@ -4,13 +4,18 @@
  * (a sample in a later interval closes the current bar; intervals with no sample produce no
  * bar — gaps stay visible to the caller instead of being filled with invented prices).
  */
-import { type Decimal, ZERO } from '../money/decimal.ts';
+import { type Decimal, ZERO, cmp } from '../money/decimal.ts';
 import type { Bar } from './types.ts';
 
 export interface BarBuilderState {
   readonly intervalMs: number;
-  /** The bar being built, or null before the first sample. */
+  /** The bar being built, or null before the first sample (and after a flush). */
   readonly current: Bar | null;
+  /**
+   * Set by {@link barFlush}: samples before this time belong to a bar already closed and are
+   * refused, so no interval ever yields two bars.
+   */
+  readonly closedUntil?: number;
 }
 
 export function barBuilderInit(intervalMs: number): BarBuilderState {
@@ -28,22 +33,38 @@ export interface BarUpdate {
   readonly closed: readonly Bar[];
 }
 
-/** Adds one sample. A sample older than the current bar's open is rejected with a RangeError. */
+/**
+ * `{ ...state, current }`, written out: the EPP step updates the bar on every tick, and V8's
+ * object spread was a measurable part of that tick.
+ */
+function withCurrent(state: BarBuilderState, current: Bar): BarBuilderState {
+  return state.closedUntil === undefined ? { intervalMs: state.intervalMs, current } : { intervalMs: state.intervalMs, current, closedUntil: state.closedUntil };
+}
+
+/**
+ * Adds one sample. A sample older than the current bar's open (or, after a flush, older than
+ * the end of the flushed bar) is rejected with a RangeError.
+ */
 export function barUpdate(state: BarBuilderState, ts: number, price: Decimal, volume: Decimal = ZERO): BarUpdate {
   const open = barOpenTime(ts, state.intervalMs);
   const cur = state.current;
+  if (cur === null && state.closedUntil !== undefined && ts < state.closedUntil) {
+    throw new RangeError(`bar builder: sample at ${ts} falls in a bar already closed (until ${state.closedUntil})`);
+  }
   if (cur === null) return { state: { ...state, current: { ts: open, open: price, high: price, low: price, close: price, volume } }, closed: [] };
   if (open < cur.ts) throw new RangeError(`bar builder: sample at ${ts} is older than the open bar at ${cur.ts}`);
   if (open === cur.ts) {
     const next: Bar = {
       ts: cur.ts,
       open: cur.open,
-      high: price.gt(cur.high) ? price : cur.high,
-      low: price.lt(cur.low) ? price : cur.low,
+      // `cmp`: the comparisons without decimal.js's argument copy; a zero volume (the EPP's mid
+      // samples) leaves the sum as it is. A bar is updated on every tick of the EPP step.
+      high: cmp(price, cur.high) > 0 ? price : cur.high,
+      low: cmp(price, cur.low) < 0 ? price : cur.low,
       close: price,
-      volume: cur.volume.plus(volume),
+      volume: volume.isZero() ? cur.volume : cur.volume.plus(volume),
     };
-    return { state: { ...state, current: next }, closed: [] };
+    return { state: withCurrent(state, next), closed: [] };
   }
   return { state: { ...state, current: { ts: open, open: price, high: price, low: price, close: price, volume } }, closed: [cur] };
 }
@@ -51,6 +72,6 @@ export function barUpdate(state: BarBuilderState, ts: number, price: Decimal, vo
 /** Closes the current bar if `now` is past its interval (for time-driven closing without a new sample). */
 export function barFlush(state: BarBuilderState, now: number): BarUpdate {
   const cur = state.current;
-  if (cur !== null && now >= cur.ts + state.intervalMs) return { state: { ...state, current: null }, closed: [cur] };
+  if (cur !== null && now >= cur.ts + state.intervalMs) return { state: { ...state, current: null, closedUntil: cur.ts + state.intervalMs }, closed: [cur] };
   return { state, closed: [] };
 }

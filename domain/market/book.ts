@@ -3,16 +3,20 @@
  * size of 0 removes the level (Binance semantics: sizes are absolute, not deltas).
  *
  * Representation, chosen for the book bench (every depth diff touches 10–50 levels, ~300k
- * level updates on the BTCUSDT capture): per side, a `Map` from the price to its level for
- * O(1) updates, plus a sorted typed array of prices with the *best* price last, so the best
- * bid/ask is O(1) and inserts/removes near the top move few elements (see `Side`). Sizes stay
- * exact venue strings and become `Decimal` only when read (see decimal-string.ts for why).
+ * level updates on the BTCUSDT capture, 40% of them new levels and 48% removals): per side, a
+ * hash table from the price *as a double* to its level for O(1) updates (price-table.ts), plus
+ * the prices in order in chunked typed arrays with the *best* price last (sorted-keys.ts), so
+ * the best bid/ask is O(1) and an insert or removal moves at most one chunk (see `Side`). Sizes stay exact venue strings and become `Decimal` only
+ * when read (see decimal-string.ts for why).
  *
  * The book is mutable on purpose: copying thousands of levels per update would dominate the
  * cost. It does no I/O and reads no clock; `ts` values come from the caller.
  */
 import { type Decimal, type DecimalLike, ZERO, dec } from '../money/decimal.ts';
-import { canonicalDecimal, decimalString, isZeroDecimalString, toDecimal } from './decimal-string.ts';
+import { DecimalScan, scanPlainDecimal } from './decimal-scan.ts';
+import { canonicalDecimal, isZeroDecimalString, toDecimal } from './decimal-string.ts';
+import { PriceTable } from './price-table.ts';
+import { SortedKeys } from './sorted-keys.ts';
 import type { BookTop, PriceLevel } from './types.ts';
 
 /** Book side: `bid` (buyers) or `ask` (sellers). */
@@ -22,16 +26,22 @@ export type BookSide = 'bid' | 'ask';
 export type RawLevel = readonly [price: string, size: string];
 
 class Level {
+  private keyStr: string | undefined;
   private priceDec: Decimal | undefined;
   private sizeDec: Decimal | undefined;
-  /** Price spellings that map to this level (see `Side.byRaw`). */
-  readonly aliases: string[] = [];
   constructor(
-    /** Canonical price string (exact identity of the level). */
-    readonly key: string,
+    /** The price as first received (validated; any spelling of the same number). */
+    private readonly raw: string,
     readonly px: number,
+    /** Whether the price is outside the exact-double guarantee (see decimal-scan.ts). */
+    readonly wide: boolean,
     public size: string,
   ) {}
+
+  /** Canonical price string (exact identity of the level), built on first use. */
+  get key(): string {
+    return (this.keyStr ??= canonicalDecimal(this.raw));
+  }
 
   get price(): Decimal {
     return (this.priceDec ??= toDecimal(this.key));
@@ -51,140 +61,129 @@ class Level {
   }
 }
 
+/** Scratch result of the price scans (the book is synchronous, one scan at a time). */
+const SCAN = new DecimalScan();
+
+function invalidPrice(what: string, s: unknown): RangeError {
+  return new RangeError(`${what}: expected a plain non-negative decimal, got ${JSON.stringify(s)}`);
+}
+
 /**
- * One side. Levels live in a Map keyed by the canonical price; the order is a sorted Float64Array
- * of `dir * price` (ascending, so the best price is always last). A typed array because
- * moving its elements is a plain memmove: the first version spliced an array of level
- * objects, and GC write barriers on those moves made it 3× slower than JSON.parse.
+ * One side. Levels live in a hash table keyed by the price as a double; the order is kept as
+ * `dir * price` keys in a `SortedKeys` (ascending, so the best price is always last). Typed
+ * arrays because moving their elements involves no GC write barrier: the first version spliced
+ * an array of level objects, and the barriers on those moves made it 3× slower than JSON.parse.
  *
- * Exactness: round-to-nearest is monotonic, so distinct doubles order exactly like the
- * decimals they came from. Two *different* decimals that map to the same double (more than
- * 15 significant digits, no real venue price) would be indistinguishable, so that case is
- * detected and refused instead of merging the levels silently.
+ * Keying by the double: the price string is validated and converted in one character scan
+ * (decimal-scan.ts), so an update costs one scan and one table lookup, whatever its spelling
+ * ("61.50" and "61.5" are one level) — no canonical string, no regular expression. Exactness:
+ * decimals of at most 15 significant digits (every real venue price) map to distinct doubles,
+ * and round-to-nearest is monotonic, so the doubles identify and order them exactly. A price
+ * outside that guarantee (`wide`) is compared by its canonical string when its double is
+ * taken: two *different* decimals that map to the same double cannot be ordered, so that case
+ * is refused instead of merging the levels silently.
  */
 class Side {
-  /**
-   * Levels by the price string exactly as received: the hot path (size updates) is one
-   * lookup of the string JSON.parse just made, no canonicalising. Venues spell a price the
-   * same way every time, but a second spelling still finds its level through `byKey`.
-   */
-  private readonly byRaw = new Map<string, Level>();
-  /** Levels by canonical price. */
-  private readonly byKey = new Map<string, Level>();
-  /** Levels by price as a double, to go from the sorted array back to a level. */
-  private readonly byPx = new Map<number, Level>();
-  private keys = new Float64Array(1024);
-  private n = 0;
+  /** Levels by price as a double. */
+  private readonly byPx = new PriceTable<Level>();
+  /** `dir · price` of every level, ascending: the best price is the largest key. */
+  private readonly keys = new SortedKeys();
+  /** Levels whose price is wide (outside the exact-double guarantee): lookups check the decimal while any exist. */
+  private wideCount = 0;
   constructor(private readonly dir: 1 | -1) {}
 
   get size(): number {
-    return this.n;
-  }
-
-  /** First index whose key is >= k. */
-  private lowerBound(k: number): number {
-    const a = this.keys;
-    let lo = 0;
-    let hi = this.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((a[mid] as number) < k) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return this.keys.size;
   }
 
   set(price: string, size: string): void {
-    const existing = this.byRaw.get(price) ?? this.alias(price);
-    if (isZeroDecimalString(size)) {
-      if (existing !== undefined) this.remove(existing);
+    if (!scanPlainDecimal(price, SCAN)) throw invalidPrice('book price', price);
+    const px = SCAN.value;
+    const zero = isZeroDecimalString(size);
+    if (SCAN.wide || this.wideCount > 0) {
+      this.setChecked(price, px, SCAN.wide, size, zero);
       return;
     }
-    if (existing !== undefined) {
-      existing.setSize(size);
+    // Every price involved has ≤ 15 significant digits: equal doubles are equal decimals.
+    if (zero) {
+      if (this.byPx.delete(px)) this.removeKey(px);
       return;
     }
-    const key = canonicalDecimal(decimalString(price, 'book price'));
-    const px = Number(key);
-    const clash = this.byPx.get(px);
-    if (clash !== undefined) throw new RangeError(`book: prices ${clash.key} and ${key} are too close to order exactly (over 15 significant digits)`);
-    const lvl = new Level(key, px, size);
-    lvl.aliases.push(price);
-    this.byRaw.set(price, lvl);
-    this.insert(lvl);
+    const existing = this.byPx.get(px);
+    if (existing !== undefined) existing.setSize(size);
+    else this.add(price, px, false, size);
   }
 
-  /** A level spelled differently before ("61.50" vs "61.5"): remember this spelling too. */
-  private alias(price: string): Level | undefined {
-    const lvl = this.byKey.get(canonicalDecimal(price));
-    if (lvl !== undefined) {
-      lvl.aliases.push(price);
-      this.byRaw.set(price, lvl);
+  /** `set` when a wide price is involved: a shared double must also be the same decimal. */
+  private setChecked(price: string, px: number, wide: boolean, size: string, zero: boolean): void {
+    const existing = this.byPx.get(px);
+    if (existing !== undefined && (wide || existing.wide) && existing.key !== canonicalDecimal(price)) {
+      // Another decimal holds this double: removing this one is a no-op (it has no level).
+      if (zero) return;
+      throw new RangeError(`book: prices ${existing.key} and ${canonicalDecimal(price)} are too close to order exactly (over 15 significant digits)`);
     }
-    return lvl;
-  }
-
-  private insert(lvl: Level): void {
-    this.byKey.set(lvl.key, lvl);
-    this.byPx.set(lvl.px, lvl);
-    const k = this.dir * lvl.px;
-    if (this.n === this.keys.length) {
-      const grown = new Float64Array(this.keys.length * 2);
-      grown.set(this.keys);
-      this.keys = grown;
+    if (zero) {
+      if (existing === undefined) return;
+      this.byPx.delete(px);
+      this.removeKey(px);
+      if (existing.wide) this.wideCount--;
+      return;
     }
-    // Fast path: a new best price goes at the end.
-    const i = this.n === 0 || (this.keys[this.n - 1] as number) < k ? this.n : this.lowerBound(k);
-    if (i < this.n) this.keys.copyWithin(i + 1, i, this.n);
-    this.keys[i] = k;
-    this.n++;
+    if (existing !== undefined) existing.setSize(size);
+    else this.add(price, px, wide, size);
   }
 
-  private remove(lvl: Level): void {
-    for (const a of lvl.aliases) this.byRaw.delete(a);
-    this.byKey.delete(lvl.key);
-    this.byPx.delete(lvl.px);
-    const k = this.dir * lvl.px;
-    const i = this.keys[this.n - 1] === k ? this.n - 1 : this.lowerBound(k);
-    if (i < this.n - 1) this.keys.copyWithin(i, i + 1, this.n);
-    this.n--;
+  private add(price: string, px: number, wide: boolean, size: string): void {
+    this.byPx.set(px, new Level(price, px, wide, size));
+    if (wide) this.wideCount++;
+    this.keys.insert(this.dir * px);
+  }
+
+  /** Removes a price known to be in the sorted keys. */
+  private removeKey(px: number): void {
+    this.keys.remove(this.dir * px);
   }
 
   clear(): void {
-    this.byRaw.clear();
-    this.byKey.clear();
     this.byPx.clear();
-    this.n = 0;
+    this.wideCount = 0;
+    this.keys.clear();
   }
 
-  /** The level at sorted index `i` (0 = worst, n-1 = best). */
-  private at(i: number): Level {
-    return this.byPx.get(this.dir * (this.keys[i] as number)) as Level;
+  /** The level whose sorted key is `k`. */
+  private at(k: number): Level {
+    return this.byPx.get(this.dir * k) as Level;
   }
 
   best(): Level | undefined {
-    return this.n === 0 ? undefined : this.at(this.n - 1);
+    const k = this.keys.last();
+    return k === undefined ? undefined : this.at(k);
   }
 
-  get(key: string): Level | undefined {
-    return this.byKey.get(key);
+  /** The level of a validated price string, or undefined; a string that is not a plain decimal has none. */
+  get(price: string): Level | undefined {
+    if (!scanPlainDecimal(price, SCAN)) return undefined;
+    const lvl = this.byPx.get(SCAN.value);
+    if (lvl === undefined || !(SCAN.wide || lvl.wide)) return lvl;
+    return lvl.key === canonicalDecimal(price) ? lvl : undefined;
   }
 
   /** Up to `count` levels, best first. */
   top(count: number): PriceLevel[] {
-    const out: PriceLevel[] = [];
-    for (let i = this.n - 1; i >= 0 && out.length < count; i--) out.push(this.at(i).snapshot());
-    return out;
+    return this.keys.topKeys(count).map((k) => this.at(k).snapshot());
   }
 
   /** Levels, best first. */
   *walk(): Generator<Level> {
-    for (let i = this.n - 1; i >= 0; i--) yield this.at(i);
+    for (const k of this.keys.descending()) yield this.at(k);
   }
 }
 
+/** The price to look up: a string must be a plain decimal (RangeError otherwise); a Decimal or number is written out plainly. */
 function priceKey(price: DecimalLike): string {
-  return typeof price === 'string' ? canonicalDecimal(decimalString(price, 'price')) : dec(price, 'price').toFixed();
+  if (typeof price !== 'string') return dec(price, 'price').toFixed();
+  if (!scanPlainDecimal(price, SCAN)) throw invalidPrice('price', price);
+  return price;
 }
 
 /** A mutable L2 book. */

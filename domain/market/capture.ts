@@ -14,6 +14,7 @@
  * A malformed line yields a {@link CaptureParseError} value that the caller reports with the
  * file and line; an unknown stream yields a {@link UnknownStreamMsg}.
  */
+import { isDigits } from './decimal-scan.ts';
 import { type DecimalString, isDecimalString, toDecimal } from './decimal-string.ts';
 import type { PriceLevel, Trade } from './types.ts';
 
@@ -94,20 +95,21 @@ class Malformed extends Error {}
 
 type Json = Record<string, unknown>;
 
-function num(d: Json, field: string, what: string): number {
-  const v = d[field];
+// The validators take the field's value, not the object and a field name: the callers read
+// each field with a literal name (`d.U`), a property access V8 caches per message shape,
+// where `d[field]` inside a shared helper is a generic keyed lookup on every call.
+
+function num(v: unknown, field: string, what: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new Malformed(`${what}: field "${field}" is missing or not an integer`);
   return v;
 }
 
-function decStr(d: Json, field: string, what: string): DecimalString {
-  const v = d[field];
+function decStr(v: unknown, field: string, what: string): DecimalString {
   if (!isDecimalString(v)) throw new Malformed(`${what}: field "${field}" is missing or not a decimal string`);
   return v;
 }
 
-function levels(d: Json, field: string, what: string): CaptureLevel[] {
-  const v = d[field];
+function levels(v: unknown, field: string, what: string): CaptureLevel[] {
   if (!Array.isArray(v)) throw new Malformed(`${what}: field "${field}" is missing or not an array`);
   for (let i = 0; i < v.length; i++) {
     const lvl: unknown = v[i];
@@ -118,65 +120,99 @@ function levels(d: Json, field: string, what: string): CaptureLevel[] {
   return v as CaptureLevel[];
 }
 
-/** Splits `<ns> <json>` and returns the receive time in ms. */
+/**
+ * Splits `<ns> <json>` and returns the receive time in ms: the prefix must be 7–20 digits
+ * (`/^\d{7,20}$/`); the ms are its digits but the last six, at most 14 digits, so the running
+ * integer stays exact (< 2^53) and equals `Number(ns.slice(0, -6))` without the two strings.
+ */
 function receiveMs(text: string, sp: number): number {
-  const ns = text.slice(0, sp);
-  if (!/^\d{7,20}$/.test(ns)) throw new Malformed(`expected "<local_receive_ns> <json>", got a prefix of ${JSON.stringify(ns.slice(0, 24))}`);
-  return Number(ns.slice(0, -6));
+  let ok = sp >= 7 && sp <= 20;
+  let ms = 0;
+  const msDigits = sp - 6;
+  for (let i = 0; ok && i < sp; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) ok = false;
+    else if (i < msDigits) ms = ms * 10 + d;
+  }
+  if (!ok) throw new Malformed(`expected "<local_receive_ns> <json>", got a prefix of ${JSON.stringify(text.slice(0, sp).slice(0, 24))}`);
+  return ms;
 }
 
-const DEPTH_DIFF_CHANNEL = /^depth(?:@\d+ms)?$/;
+type ChannelKind = 'depth' | 'trade' | 'bookTicker' | 'unknown';
 
-function parseDepth(d: Json, base: StreamMsg): DepthDiffMsg {
+/**
+ * The message kind of the channel that starts after `@` at `at`: `depth` (`depth`, or
+ * `depth@<digits>ms` — `/^depth(?:@\d+ms)?$/`), `trade`, `bookTicker`, else `unknown`.
+ * Compared in place, without slicing the channel out of every line's stream name.
+ */
+function channelKind(stream: string, at: number): ChannelKind {
+  const from = at + 1;
+  const len = stream.length - from;
+  if (len === 10) return matchesAt(stream, from, 'bookTicker') ? 'bookTicker' : 'unknown';
+  if (len === 5 && matchesAt(stream, from, 'trade')) return 'trade';
+  if (!matchesAt(stream, from, 'depth')) return 'unknown';
+  if (len === 5) return 'depth';
+  // depth@<digits>ms
+  const end = stream.length;
+  return len > 8 && stream.charCodeAt(from + 5) === 64 /* @ */ && matchesAt(stream, end - 2, 'ms') && isDigits(stream, from + 6, end - 2) ? 'depth' : 'unknown';
+}
+
+/** Whether `s` has `lit` at `from` (a plain loop: cheaper than `startsWith` for a few characters). */
+function matchesAt(s: string, from: number, lit: string): boolean {
+  if (from + lit.length > s.length) return false;
+  for (let i = 0; i < lit.length; i++) if (s.charCodeAt(from + i) !== lit.charCodeAt(i)) return false;
+  return true;
+}
+
+function parseDepth(d: Json, ts: number, symbol: string): DepthDiffMsg {
   const what = 'depth update';
-  const pu = d['pu'];
+  const pu = d.pu;
   if (pu !== undefined && (typeof pu !== 'number' || !Number.isSafeInteger(pu))) throw new Malformed(`${what}: field "pu" is not an integer`);
   return {
-    kind: 'depth', ts: base.ts, symbol: base.symbol, venue: pu === undefined ? 'binance' : 'binanceusdm',
-    U: num(d, 'U', what), u: num(d, 'u', what), pu, eventTs: num(d, 'E', what),
-    bids: levels(d, 'b', what), asks: levels(d, 'a', what),
+    kind: 'depth', ts, symbol, venue: pu === undefined ? 'binance' : 'binanceusdm',
+    U: num(d.U, 'U', what), u: num(d.u, 'u', what), pu, eventTs: num(d.E, 'E', what),
+    bids: levels(d.b, 'b', what), asks: levels(d.a, 'a', what),
   };
 }
 
-function parseTrade(d: Json, base: StreamMsg): TradeMsg {
+function parseTrade(d: Json, ts: number, symbol: string): TradeMsg {
   const what = 'trade';
-  const m = d['m'];
+  const m = d.m;
   if (typeof m !== 'boolean') throw new Malformed(`${what}: field "m" is missing or not a boolean`);
   return {
-    kind: 'trade', ts: base.ts, symbol: base.symbol,
+    kind: 'trade', ts, symbol,
     // Spot trades carry "M" (ignore), USDⓈ-M trades carry "X" (order type).
-    venue: d['X'] !== undefined ? 'binanceusdm' : 'binance',
-    id: String(num(d, 't', what)), price: decStr(d, 'p', what), amount: decStr(d, 'q', what),
-    takerSide: m ? 'sell' : 'buy', tradeTs: num(d, 'T', what),
+    venue: d.X !== undefined ? 'binanceusdm' : 'binance',
+    id: String(num(d.t, 't', what)), price: decStr(d.p, 'p', what), amount: decStr(d.q, 'q', what),
+    takerSide: m ? 'sell' : 'buy', tradeTs: num(d.T, 'T', what),
   };
 }
 
-function parseTicker(d: Json, base: StreamMsg): BookTickerMsg {
+function parseTicker(d: Json, ts: number, symbol: string): BookTickerMsg {
   const what = 'bookTicker';
   return {
-    kind: 'bookTicker', ts: base.ts, symbol: base.symbol,
+    kind: 'bookTicker', ts, symbol,
     // Spot bookTicker has no event type/time; USDⓈ-M's carries "e": "bookTicker".
-    venue: d['e'] !== undefined ? 'binanceusdm' : 'binance',
-    u: num(d, 'u', what),
-    bidPrice: decStr(d, 'b', what), bidSize: decStr(d, 'B', what), askPrice: decStr(d, 'a', what), askSize: decStr(d, 'A', what),
+    venue: d.e !== undefined ? 'binanceusdm' : 'binance',
+    u: num(d.u, 'u', what),
+    bidPrice: decStr(d.b, 'b', what), bidSize: decStr(d.B, 'B', what), askPrice: decStr(d.a, 'a', what), askSize: decStr(d.A, 'A', what),
   };
 }
 
 function parseStream(stream: string, data: unknown, ts: number): CaptureMessage {
   const at = stream.indexOf('@');
   if (at <= 0) throw new Malformed(`stream name ${JSON.stringify(stream)} is not "<symbol>@<channel>"`);
-  const channel = stream.slice(at + 1);
-  const isDepth = DEPTH_DIFF_CHANNEL.test(channel);
-  if (!isDepth && channel !== 'trade' && channel !== 'bookTicker') return { kind: 'unknown', ts, stream };
+  const kind = channelKind(stream, at);
+  if (kind === 'unknown') return { kind: 'unknown', ts, stream };
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Malformed(`${stream}: "data" is missing or not an object`);
-  const base: StreamMsg = { ts, venue: 'binance', symbol: stream.slice(0, at).toUpperCase() };
-  if (isDepth) return parseDepth(data as Json, base);
-  return channel === 'trade' ? parseTrade(data as Json, base) : parseTicker(data as Json, base);
+  const symbol = stream.slice(0, at).toUpperCase();
+  if (kind === 'depth') return parseDepth(data as Json, ts, symbol);
+  return kind === 'trade' ? parseTrade(data as Json, ts, symbol) : parseTicker(data as Json, ts, symbol);
 }
 
 function parseSnapshot(j: Json, ts: number): SnapshotMsg {
   const what = 'depth snapshot';
-  return { kind: 'snapshot', ts, lastUpdateId: num(j, 'lastUpdateId', what), bids: levels(j, 'bids', what), asks: levels(j, 'asks', what) };
+  return { kind: 'snapshot', ts, lastUpdateId: num(j.lastUpdateId, 'lastUpdateId', what), bids: levels(j.bids, 'bids', what), asks: levels(j.asks, 'asks', what) };
 }
 
 /** Parses one capture line. Never throws: malformed input becomes a {@link CaptureParseError}. */
@@ -193,7 +229,8 @@ export function parseCaptureLine(text: string): CaptureMessage | CaptureParseErr
     }
     if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new Malformed('JSON is not an object');
     const o = j as Json;
-    if (typeof o['stream'] === 'string') return parseStream(o['stream'], o['data'], ts);
+    const stream = o.stream;
+    if (typeof stream === 'string') return parseStream(stream, o.data, ts);
     if ('lastUpdateId' in o) return parseSnapshot(o, ts);
     throw new Malformed('neither a stream message ({"stream","data"}) nor a depth snapshot ({"lastUpdateId","bids","asks"})');
   } catch (e) {

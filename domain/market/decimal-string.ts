@@ -8,16 +8,19 @@
  * form and converts to Decimal only when a caller asks for a level.
  */
 import { Decimal } from '../money/decimal.ts';
+import { isPlainDecimal } from './decimal-scan.ts';
 
 declare const decimalStringBrand: unique symbol;
 /** A non-negative plain decimal string (`\d+(\.\d+)?`), validated, not yet a Decimal. */
 export type DecimalString = string & { readonly [decimalStringBrand]: true };
 
-const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
-
-/** Whether `s` is a non-negative plain decimal (no sign, no exponent). */
+/**
+ * Whether `s` is a non-negative plain decimal (no sign, no exponent): `/^\d+(?:\.\d+)?$/`,
+ * tested by the character loop of decimal-scan.ts, the grammar the book's price scanner
+ * applies too (as fast as the regular expression on capture prices, and one definition).
+ */
 export function isDecimalString(s: unknown): s is DecimalString {
-  return typeof s === 'string' && PLAIN_DECIMAL.test(s);
+  return typeof s === 'string' && isPlainDecimal(s);
 }
 
 /** Validates and brands a decimal string; throws a RangeError naming `what` otherwise. */

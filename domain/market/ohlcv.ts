@@ -116,17 +116,30 @@ function rowLines(text: string): number[] {
   let depth = 0;
   let line = 1;
   let inString = false;
+  // Inside the outer array, the next non-blank character starts a row — whatever its type
+  // (a `null` or a number is a bad row, but it must still get its own line).
+  let expectRow = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (c === '\n') line++;
-    else if (inString) {
+    if (c === '\n') {
+      line++;
+      continue;
+    }
+    if (inString) {
       if (c === '\\') i++;
       else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
+      continue;
+    }
+    if (expectRow && depth === 1 && c !== ' ' && c !== '\t' && c !== '\r' && c !== ']') {
+      lines.push(line);
+      expectRow = false;
+    }
+    if (c === '"') inString = true;
     else if (c === '[' || c === '{') {
-      if (depth === 1) lines.push(line);
       depth++;
+      if (depth === 1) expectRow = true;
     } else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expectRow = true;
   }
   return lines;
 }
@@ -138,7 +151,9 @@ export interface OhlcvJsonRow {
 }
 
 /** Parses ccxt/freqtrade OHLCV JSON. Throws a RangeError if the text is not a JSON array. */
-export function parseOhlcvJson(text: string): OhlcvJsonRow[] {
+export function parseOhlcvJson(input: string): OhlcvJsonRow[] {
+  // Editors on Windows save "UTF-8" with a byte-order mark, which JSON.parse refuses.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   let data: unknown;
   try {
     data = JSON.parse(text);

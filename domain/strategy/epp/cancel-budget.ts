@@ -51,7 +51,8 @@ export interface CancelBudgetVerdict {
 /** Evaluates the budget at `now` (prunes the window, tracks episodes and the streak). */
 export function cancelBudgetEvaluate(s: CancelBudgetState, now: number, config: EppConfig): CancelBudgetVerdict {
   const first = s.times.findIndex((t) => now - t < CANCEL_WINDOW_MS);
-  const times = first === 0 ? s.times : first < 0 ? [] : s.times.slice(first);
+  // An already empty window stays the same array, so a quiet tick returns the same state.
+  const times = first === 0 || s.times.length === 0 ? s.times : first < 0 ? [] : s.times.slice(first);
   const breach = times.length > config.cancelBudgetPerMin;
   let { streak, clearedAt } = s;
   if (breach && !s.breaching) streak += 1;

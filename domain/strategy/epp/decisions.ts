@@ -46,6 +46,8 @@ export const CANCEL_REASONS = [
   'soft_pause',
   'warming_up',
   'disabled',
+  /** HARD_STOP (§8): every order is cancelled while the latch holds. */
+  'hard_stop',
 ] as const;
 export type CancelReason = (typeof CANCEL_REASONS)[number];
 

@@ -25,7 +25,22 @@ export function edgeCosts(config: EppConfig, refreshS: number, fundingRate: Deci
     .plus(fundingCostEst(config, refreshS, fundingRate));
 }
 
+/**
+ * Funding-free edge costs by config and `refresh_s`: without a funding term they depend on the
+ * config alone, so they are summed once (a config is immutable and compared by identity).
+ */
+const FIXED_COSTS = new WeakMap<EppConfig, Map<number, Decimal>>();
+
+function costsOf(config: EppConfig, refreshS: number, fundingRate: Decimal | null): Decimal {
+  if (config.market === 'perp' && fundingRate !== null) return edgeCosts(config, refreshS, fundingRate);
+  let byRefresh = FIXED_COSTS.get(config);
+  if (byRefresh === undefined) FIXED_COSTS.set(config, (byRefresh = new Map()));
+  let c = byRefresh.get(refreshS);
+  if (c === undefined) byRefresh.set(refreshS, (c = edgeCosts(config, refreshS, null)));
+  return c;
+}
+
 /** Net edge of quoting at `spread`. */
 export function netEdge(spread: Decimal, config: EppConfig, refreshS: number, fundingRate: Decimal | null): Decimal {
-  return config.fillFactor.times(spread).minus(edgeCosts(config, refreshS, fundingRate));
+  return config.fillFactor.times(spread).minus(costsOf(config, refreshS, fundingRate));
 }

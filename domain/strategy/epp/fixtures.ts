@@ -9,7 +9,7 @@ import { Decimal } from '../../money/decimal.ts';
 import type { EppConfig } from './config.ts';
 import type { EppDecision } from './decisions.ts';
 import { type EppState, eppInit } from './state.ts';
-import { eppStep } from './step.ts';
+import { type EppStepResult, eppStep } from './step.ts';
 import type { EppBalances, EppInputs, OpenOrder } from './types.ts';
 
 const d = (v: string | number): Decimal => new Decimal(v);
@@ -77,4 +77,40 @@ export function applyDecisions(orders: readonly OpenOrder[], decisions: readonly
     if (x.type === 'place') out.push({ clientOrderId: x.clientOrderId, levelId: x.levelId, side: x.side, price: x.price, remaining: x.amount, placedAt: now, acked: ack, cancelling: false });
   }
   return out;
+}
+
+/** The warm pattern's mid at `now` (second 0 → 100.0, 20 → 100.2, 40 → 100.1), so bars stay as warmed. */
+export function patternMid(now: number): string {
+  const i = Math.min(2, Math.floor((((now % 60_000) + 60_000) % 60_000) / 20_000));
+  return WARM_PATTERN[i] as string;
+}
+
+/** A controller driven through `applyDecisions`: its state, the clock of its next tick, its live orders. */
+export interface EppSim {
+  readonly state: EppState;
+  readonly now: number;
+  readonly orders: readonly OpenOrder[];
+  /** The result of the last `simStep`, null before the first. */
+  readonly last: EppStepResult | null;
+}
+
+/** A sim after at least one step. */
+export type SteppedSim = EppSim & { readonly last: EppStepResult };
+
+/**
+ * Warms a controller up for 15 minutes of the warm pattern from `start` (the first regime has held
+ * by then), with `over` merged into every tick (e.g. perp balances). No orders are live yet.
+ */
+export function simStart(config: EppConfig, rules: InstrumentRules = TEST_RULES, over: Partial<EppInputs> = {}, start: number = T0): EppSim {
+  let state = eppInit(config, { now: start });
+  for (let now = start; now < start + 15 * 60_000; now += 20_000) state = eppStep(state, tickAt(now, patternMid(now), over), config, rules).state;
+  return { state, now: start + 15 * 60_000, orders: [], last: null };
+}
+
+/** One tick of a sim. `mid` defaults to the warm pattern; `tick` overrides any input; the clock then advances 20 s. */
+export function simStep(sim: EppSim, config: EppConfig, rules: InstrumentRules = TEST_RULES, tick: Partial<EppInputs> & { readonly mid?: string } = {}, ack = true): SteppedSim {
+  const { mid, ...over } = tick;
+  const now = over.now ?? sim.now;
+  const r = eppStep(sim.state, tickAt(now, mid ?? patternMid(now), { openOrders: sim.orders, ...over }), config, rules);
+  return { state: r.state, now: now + 20_000, orders: applyDecisions(over.openOrders ?? sim.orders, r.decisions, now, ack), last: r };
 }

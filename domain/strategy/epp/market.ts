@@ -7,7 +7,7 @@
 import { type AtrState, type DriftState, type EmaState, atrInit, atrUpdate, bandPct, driftInit, driftUpdate, emaInit, emaUpdate, isWarm } from '../../indicators/index.ts';
 import { type BarBuilderState, barBuilderInit, barUpdate } from '../../market/bars.ts';
 import type { BookTop } from '../../market/types.ts';
-import type { Decimal } from '../../money/decimal.ts';
+import { type Decimal, ZERO, cmp } from '../../money/decimal.ts';
 import type { EppConfig } from './config.ts';
 import { type RegimeThresholds, regimeThresholds } from './regime.ts';
 
@@ -39,7 +39,7 @@ export function marketInit(config: EppConfig): MarketState {
 
 /** Whether a book can be used: positive prices and bid < ask. */
 export function bookUsable(book: BookTop): boolean {
-  return book.bid.gt(0) && book.ask.gt(book.bid);
+  return cmp(book.bid, ZERO) > 0 && cmp(book.ask, book.bid) > 0;
 }
 
 /** Folds one usable book (with its mid) in; books older than the last one are ignored. */

@@ -5,7 +5,7 @@
  * would be wasted. The memo is part of the state, so the step stays pure and deterministic.
  */
 import type { InstrumentRules } from '../../instrument/rules.ts';
-import type { Decimal } from '../../money/decimal.ts';
+import { type Decimal, cmp } from '../../money/decimal.ts';
 import type { EppConfig, Regime } from './config.ts';
 import type { DesiredWithBand } from './diff.ts';
 import type { EppQuote } from './quote.ts';
@@ -34,28 +34,38 @@ export interface QuoteMemo {
   readonly ladder: readonly DesiredWithBand[] | null;
 }
 
+/** `a.eq(b)` without the argument copy (see `cmp`). */
+function same(a: Decimal, b: Decimal): boolean {
+  return a === b || cmp(a, b) === 0;
+}
+
 function sameOpt(a: Decimal | null, b: Decimal | null): boolean {
-  return a === b || (a !== null && b !== null && a.eq(b));
+  return a === b || (a !== null && b !== null && same(a, b));
 }
 
 function sameBalances(a: SpotBalances | PerpBalances, b: SpotBalances | PerpBalances): boolean {
   if (a === b) return true;
-  if (a.kind === 'spot' && b.kind === 'spot') return a.base.eq(b.base) && a.quote.eq(b.quote);
-  if (a.kind === 'perp' && b.kind === 'perp') return a.position.eq(b.position) && a.marginBalance.eq(b.marginBalance) && a.unrealizedPnl.eq(b.unrealizedPnl);
+  if (a.kind === 'spot' && b.kind === 'spot') return same(a.base, b.base) && same(a.quote, b.quote);
+  if (a.kind === 'perp' && b.kind === 'perp') return same(a.position, b.position) && same(a.marginBalance, b.marginBalance) && same(a.unrealizedPnl, b.unrealizedPnl);
   return false;
 }
 
 /** Whether a memo computed under `a` is valid under `b`. */
 export function sameQuoteKey(a: QuoteKey, b: QuoteKey): boolean {
+  return sameRegimeInputs(a, b) && a.rules === b.rules && same(a.bid, b.bid) && same(a.ask, b.ask) && sameBalances(a.balances, b.balances);
+}
+
+/**
+ * Whether the regime part of a quote computed under `a` (vol position, spread, floor, target,
+ * levels, net edge) is valid under `b`: it does not depend on the touch, the balances or the
+ * instrument, so a moved touch recomputes only the touch part (`computeQuoteReusing`).
+ */
+export function sameRegimeInputs(a: QuoteKey, b: QuoteKey): boolean {
   return (
     a.config === b.config &&
-    a.rules === b.rules &&
     a.regime === b.regime &&
     a.thresholds === b.thresholds &&
     a.floor === b.floor &&
-    a.bid.eq(b.bid) &&
-    a.ask.eq(b.ask) &&
-    sameBalances(a.balances, b.balances) &&
     sameOpt(a.targetOverride, b.targetOverride) &&
     sameOpt(a.fundingRate, b.fundingRate)
   );

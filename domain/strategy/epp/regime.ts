@@ -3,7 +3,9 @@
  * regime takes effect only after it is detected on `regime_hold_ticks` consecutive ticks.
  * The first regime after warm-up obeys the same rule (until then the bot is still warming up).
  */
-import type { Decimal } from '../../money/decimal.ts';
+import { type DriftState, driftValue } from '../../indicators/drift.ts';
+import { approxNumber, certifiedLess } from '../../money/approx.ts';
+import { type Decimal, cmp } from '../../money/decimal.ts';
 import type { EppConfig, Regime } from './config.ts';
 
 /** Per-bar values the detector compares against (they change only when a bar closes). */
@@ -42,6 +44,34 @@ export function detectRegime(mid: Decimal, drift: Decimal | null, t: RegimeThres
   if (drift !== null && !drift.isZero() && drift.abs().gte(t.shockDrift)) return 'high_vol_shock';
   if (mid.gt(t.upAbove)) return 'up';
   if (mid.lt(t.downBelow)) return 'down';
+  return 'neutral_low_vol';
+}
+
+/**
+ * `detectRegime(mid, driftValue(drift), t)`, without the drift's division on almost every tick
+ * (a division is the costliest Decimal operation, and this runs on every tick).
+ *
+ * `drift = (mid_now − mid_ref)/mid_ref` with `mid_ref > 0`, so `|drift| ≥ shockDrift` ⟺
+ * `|mid_now − mid_ref| ≥ shockDrift·mid_ref`; that comparison is decided on double estimates
+ * (money/approx.ts: the move is an exact Decimal difference, each side then within 30 ulps)
+ * when they are more than 1e−12 apart (relative). Closer than that — where the drift's own
+ * 40-digit rounding could matter — the drift is computed and compared exactly as
+ * `detectRegime` does, so the answer is always the same as `detectRegime`'s.
+ */
+export function detectRegimeFromDrift(mid: Decimal, drift: DriftState, t: RegimeThresholds): Regime {
+  if (t.highVol) return 'high_vol_shock';
+  const last = drift.last;
+  const ref = drift.ref;
+  if (last !== null && ref !== null) {
+    const move = last.mid.minus(ref.mid);
+    if (!move.isZero()) {
+      const m = approxNumber(move);
+      const below = certifiedLess(m < 0 ? -m : m, approxNumber(t.shockDrift) * approxNumber(ref.mid));
+      if (!(below ?? !(driftValue(drift) as Decimal).abs().gte(t.shockDrift))) return 'high_vol_shock';
+    }
+  }
+  if (cmp(mid, t.upAbove) > 0) return 'up';
+  if (cmp(mid, t.downBelow) < 0) return 'down';
   return 'neutral_low_vol';
 }
 

@@ -7,7 +7,7 @@
  * (≥), and strictly for book age (>), cancels (>) and margin ratio (<), as the §8 table reads.
  */
 import type { InstrumentRules } from '../../instrument/rules.ts';
-import { type Decimal, ONE, ZERO } from '../../money/decimal.ts';
+import { type Decimal, ONE, ZERO, cmp } from '../../money/decimal.ts';
 import type { EppConfig } from './config.ts';
 import type { DayCounters } from './day.ts';
 import type { HardReason, SoftReason } from './decisions.ts';
@@ -67,10 +67,11 @@ export function hardLimits(day: DayCounters, config: EppConfig, prev: HardLimits
 
 /** The first hard reason that holds, in the §8 table's order; null when none. */
 export function hardReason(x: HardCheckInputs, config: EppConfig, limits: HardLimits = hardLimits(x.day, config, null)): HardReason | null {
-  if (config.leverage.gt(config.maxLeverage)) return 'leverage';
-  if (x.equity !== null && limits.lossFloor !== null && x.equity.lte(limits.lossFloor)) return 'daily_loss';
-  if (x.equity !== null && limits.drawdownFloor !== null && x.equity.lte(limits.drawdownFloor)) return 'drawdown';
-  if (limits.turnoverCap !== null && x.day.tradedNotionalQuote.gte(limits.turnoverCap)) return 'turnover';
+  // `cmp` rather than `.gt`/`.lte`: the same comparisons without copying the argument (every tick runs these).
+  if (cmp(config.leverage, config.maxLeverage) > 0) return 'leverage';
+  if (x.equity !== null && limits.lossFloor !== null && cmp(x.equity, limits.lossFloor) <= 0) return 'daily_loss';
+  if (x.equity !== null && limits.drawdownFloor !== null && cmp(x.equity, limits.drawdownFloor) <= 0) return 'drawdown';
+  if (limits.turnoverCap !== null && cmp(x.day.tradedNotionalQuote, limits.turnoverCap) >= 0) return 'turnover';
   if (x.cancelEscalation) return 'cancel_budget_escalation';
   if (x.marginRatio !== null && x.marginRatio.lt(config.marginRatioHard)) return 'margin_ratio';
   return null;

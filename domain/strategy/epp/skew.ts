@@ -2,7 +2,7 @@
  * Inventory skew (strategy-epp §5): equity and base share of the account, the skew toward the
  * target base %, and the side spreads it yields (`buy + sell = 2·spread`).
  */
-import { type Decimal, ONE, ZERO, clamp } from '../../money/decimal.ts';
+import { type Decimal, ONE, ZERO, clamp, cmp } from '../../money/decimal.ts';
 import type { EppConfig, Regime } from './config.ts';
 import type { PerpBalances, SpotBalances } from './types.ts';
 
@@ -13,7 +13,7 @@ export function equityOf(b: SpotBalances | PerpBalances, mid: Decimal): Decimal 
 
 /** `basePct = base·mid / equity` (perps: the signed position as base). Null when equity ≤ 0. */
 export function basePctOf(b: SpotBalances | PerpBalances, mid: Decimal, equity: Decimal): Decimal | null {
-  if (!equity.gt(ZERO)) return null;
+  if (!(cmp(equity, ZERO) > 0)) return null;
   const base = b.kind === 'spot' ? b.base : b.position;
   return base.times(mid).dividedBy(equity);
 }

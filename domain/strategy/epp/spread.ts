@@ -2,12 +2,15 @@
  * The spread engine (strategy-epp §4): vol position, regime spread and level count, the spread
  * floor (recomputed at most every `spread_floor_recalc_s`) and the never-inside-the-book guard.
  */
-import { type Decimal, Decimal as D, ONE, ZERO, bpsToFraction, clamp, dmax } from '../../money/decimal.ts';
+import { type Decimal, Decimal as D, ONE, ZERO, clamp, dmax } from '../../money/decimal.ts';
 import type { EppConfig, RegimeSpec } from './config.ts';
+import { eppConsts } from './consts.ts';
+
+const HALF = new D('0.5');
 
 /** `v = clamp((bandPct − band_lo)/(band_hi − band_lo), 0, 1)`. */
 export function volPosition(bandPct: Decimal, config: EppConfig): Decimal {
-  const width = config.bandHi.minus(config.bandLo);
+  const width = eppConsts(config).bandWidth;
   if (!width.gt(ZERO)) return bandPct.gte(config.bandHi) ? ONE : ZERO;
   return clamp(bandPct.minus(config.bandLo).dividedBy(width), ZERO, ONE);
 }
@@ -31,12 +34,8 @@ export function levelCount(spec: RegimeSpec, v: Decimal): number {
  *  + vol_penalty_multiplier·bandPct`.
  */
 export function spreadFloor(bandPct: Decimal, config: EppConfig): Decimal {
-  return config.makerFeePct
-    .times(2)
-    .plus(config.slippageEstPct)
-    .plus(config.adverseDriftEstPct)
-    .plus(bpsToFraction(config.minNetEdgeBps))
-    .plus(config.volPenaltyMultiplier.times(bandPct));
+  // The constant part is summed once per config, in the same order (so the same roundings).
+  return eppConsts(config).floorBase.plus(config.volPenaltyMultiplier.times(bandPct));
 }
 
 /** The floor as last computed, and when. */
@@ -63,7 +62,8 @@ export function marketSpreadPct(bid: Decimal, ask: Decimal, mid: Decimal): Decim
 
 /** The smallest side spread that keeps a quote outside the book: `marketSpreadPct/2 + buffer`. */
 export function minSideSpread(mktSpreadPct: Decimal, config: EppConfig): Decimal {
-  return mktSpreadPct.dividedBy(2).plus(config.insideBookBufferPct);
+  // ·0.5 rather than /2: the same correctly rounded value, without a long division.
+  return mktSpreadPct.times(HALF).plus(config.insideBookBufferPct);
 }
 
 /** Applies the never-inside-the-book guard to one side's spread. */
