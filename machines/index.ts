@@ -1,3 +1,7 @@
 /** XState machines: decide what happens next, name effects, perform no I/O. */
 export { orderMachine } from './order.machine.ts';
 export type { OrderCtx, OrderEffect, OrderEvent, OrderInput } from './order.machine.ts';
+export { REGIME_STATE, regimeMachine } from './regime.machine.ts';
+export type { RegimeCtx, RegimeEffect, RegimeEvent, RegimeInput, RegimeStateName } from './regime.machine.ts';
+export { opsGuardMachine, withSoftReason } from './ops-guard.machine.ts';
+export type { OpsGuardCtx, OpsGuardEffect, OpsGuardEvent } from './ops-guard.machine.ts';
