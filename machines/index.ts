@@ -5,3 +5,7 @@ export { REGIME_STATE, regimeMachine } from './regime.machine.ts';
 export type { RegimeCtx, RegimeEffect, RegimeEvent, RegimeInput, RegimeStateName } from './regime.machine.ts';
 export { opsGuardMachine, withSoftReason } from './ops-guard.machine.ts';
 export type { OpsGuardCtx, OpsGuardEffect, OpsGuardEvent } from './ops-guard.machine.ts';
+export { backoffDelay, parseRestartPolicy, restartPolicySchema } from './restart-policy.ts';
+export type { PolicyResult, PolicyViolation, RestartPolicy } from './restart-policy.ts';
+export { decideFailure, restartsInWindow, supervisorMachine } from './supervisor.machine.ts';
+export type { ChildRecord, ChildStatus, EscalationReason, FailureDecision, SupervisorCtx, SupervisorEffect, SupervisorEvent, SupervisorInput } from './supervisor.machine.ts';

@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { type CliIo, CliError, EXIT, processIo } from './io.ts';
 import { registerConfigCheck } from './commands/config-check.ts';
 import { registerDataInspect } from './commands/data-inspect.ts';
+import { registerEventsVerify } from './commands/events-verify.ts';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -15,7 +16,7 @@ export interface CommandContext {
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerConfigCheck, registerDataInspect];
+const COMMANDS: readonly RegisterCommand[] = [registerConfigCheck, registerDataInspect, registerEventsVerify];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('desk')

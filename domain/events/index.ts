@@ -1,0 +1,2 @@
+/** Events: the envelope contract and the per-producer sequence stamping. */
+export * from './envelope.ts';
