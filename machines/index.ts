@@ -9,3 +9,5 @@ export { backoffDelay, parseRestartPolicy, restartPolicySchema } from './restart
 export type { PolicyResult, PolicyViolation, RestartPolicy } from './restart-policy.ts';
 export { decideFailure, restartsInWindow, supervisorMachine } from './supervisor.machine.ts';
 export type { ChildRecord, ChildStatus, EscalationReason, FailureDecision, SupervisorCtx, SupervisorEffect, SupervisorEvent, SupervisorInput } from './supervisor.machine.ts';
+export { botEppInit, botIdPrefix, botMachine } from './bot.machine.ts';
+export type { BotCtx, BotEffect, BotEvent, BotInput } from './bot.machine.ts';
