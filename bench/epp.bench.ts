@@ -17,20 +17,13 @@ import { type EppState, eppInit } from '../domain/strategy/epp/state.ts';
 import { eppStep } from '../domain/strategy/epp/step.ts';
 import type { EppBalances, OpenOrder } from '../domain/strategy/epp/types.ts';
 import { type BenchFigure, percentile } from './types.ts';
+import { BTCUSDT_SPOT } from '../domain/instrument/fixtures.ts';
 
 const CAPTURE = new URL('../data/binance-spot-20240808/btcusdt_20240808.gz', import.meta.url);
 const WARM_LOOPS = 3;
 const TIMED_LOOPS = 2;
 
-const BTCUSDT: InstrumentRules = {
-  symbol: 'BTCUSDT',
-  base: 'BTC',
-  quote: 'USDT',
-  tickSize: new Decimal('0.01'),
-  lotStep: new Decimal('0.00001'),
-  minAmount: new Decimal('0.00001'),
-  minNotional: new Decimal('5'),
-};
+const BTCUSDT: InstrumentRules = BTCUSDT_SPOT;
 
 interface RawTop {
   readonly tsMs: number;

@@ -22,7 +22,7 @@ export function stalenessReducer(state: StalenessState, signal: Signal): Stalene
   return state.stale ? { stale: false, event: { type: 'book.fresh', ts: signal.ts } } : { stale: false, event: null };
 }
 
-/** Operator: any book updates → {@link StalenessEvent}s. */
+/** Operator: book updates → {@link StalenessEvent}s. */
 export function staleness<T>(maxBookAgeMs: number, scheduler: SchedulerLike = asyncScheduler): OperatorFunction<T, StalenessEvent> {
   if (!(Number.isFinite(maxBookAgeMs) && maxBookAgeMs > 0)) throw new RangeError(`maxBookAgeMs: expected a positive number, got ${maxBookAgeMs}`);
   const seed: StalenessState = { stale: false, event: null };

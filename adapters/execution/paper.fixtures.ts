@@ -3,7 +3,8 @@ import { VirtualClock } from '../clock/virtual-clock.ts';
 import { type ClientOrderId, clientOrderId } from '../../domain/ids.ts';
 import type { InstrumentRules, Side } from '../../domain/instrument/rules.ts';
 import { Decimal, type DecimalLike } from '../../domain/money/decimal.ts';
-import { type PaperConfig, PAPER_DEFAULTS } from '../../domain/paper/index.ts';
+import type { PaperConfig } from '../../domain/paper/index.ts';
+import { PINNED } from '../../domain/paper/paper.fixtures.ts';
 import { PaperExecutionAdapter, type PaperMarketEvent } from './paper.ts';
 import type { ExecutionUpdate, OrderIntent } from './types.ts';
 
@@ -17,14 +18,8 @@ export const RULES: InstrumentRules = {
   minNotional: new Decimal(0),
 };
 
-/** Defaults with the randomness pinned: queue factor = participation, every fill takes all it can. */
-export const PINNED: PaperConfig = {
-  ...PAPER_DEFAULTS,
-  queueJitterPct: new Decimal(0),
-  partialFillMin: new Decimal(1),
-  partialFillMax: new Decimal(1),
-  takerSlippagePct: new Decimal(0),
-};
+/** The domain fixtures' pinned config (queue factor = participation, every fill takes all it can). */
+export { PINNED };
 
 export function setup(config: Partial<PaperConfig> = {}, startMs = 1_000) {
   const clock = new VirtualClock(startMs);

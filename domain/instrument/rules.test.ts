@@ -2,16 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Decimal, isOnStep } from '../money/decimal.ts';
 import { type InstrumentRules, assertValidRules, snapLevel, snapPrice } from './rules.ts';
+import { BTCUSDT_SPOT } from './fixtures.ts';
 
-const BTC: InstrumentRules = {
-  symbol: 'BTCUSDT',
-  base: 'BTC',
-  quote: 'USDT',
-  tickSize: new Decimal('0.01'),
-  lotStep: new Decimal('0.00001'),
-  minAmount: new Decimal('0.00001'),
-  minNotional: new Decimal('5'),
-};
+const BTC: InstrumentRules = BTCUSDT_SPOT;
 
 describe('snapPrice', () => {
   it('floors bids and ceils asks (away from the market)', () => {

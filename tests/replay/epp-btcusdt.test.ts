@@ -18,17 +18,10 @@ import type { EppDecision } from '../../domain/strategy/epp/decisions.ts';
 import { eppInit } from '../../domain/strategy/epp/state.ts';
 import { type EppStepResult, eppStep } from '../../domain/strategy/epp/step.ts';
 import type { EppBalances, OpenOrder } from '../../domain/strategy/epp/types.ts';
+import { BTCUSDT_SPOT } from '../../domain/instrument/fixtures.ts';
 
 const CAPTURE = new URL('../../data/binance-spot-20240808/btcusdt_20240808.gz', import.meta.url);
-const BTCUSDT: InstrumentRules = {
-  symbol: 'BTCUSDT',
-  base: 'BTC',
-  quote: 'USDT',
-  tickSize: new Decimal('0.01'),
-  lotStep: new Decimal('0.00001'),
-  minAmount: new Decimal('0.00001'),
-  minNotional: new Decimal('5'),
-};
+const BTCUSDT: InstrumentRules = BTCUSDT_SPOT;
 const BALANCES: EppBalances = { kind: 'spot', base: new Decimal('0.008'), quote: new Decimal('500') };
 const SPEC: EppConfig = { ...EPP_DEFAULTS, variant: 'paper_only', atrPeriod: 3, emaPeriod: 5 };
 // A 1-tick tolerance at ~62k reprices on nearly every top and trips the cancel budget (the guard
