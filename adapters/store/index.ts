@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './envelope-schema.ts';
 export * from './jsonl-writer.ts';
 export * from './verify.ts';
+export * from './recover.ts';

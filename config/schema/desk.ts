@@ -7,10 +7,10 @@ import { z } from 'zod';
 import type { InstrumentRules } from '../../domain/instrument/rules.ts';
 import type { PaperConfig } from '../../domain/paper/config.ts';
 import type { EppConfig, MarketKind } from '../../domain/strategy/epp/config.ts';
-import { enumField, isRecord, numField, show, stringField, stringListField, strictObject, WHEN_MAPPING } from './fields.ts';
+import { enumField, intField, isRecord, numField, show, stringField, stringListField, strictObject, WHEN_MAPPING } from './fields.ts';
 import { instrumentSchema, toInstrumentRules, VENUES } from './instrument.ts';
 import type { Venue } from './instrument.ts';
-import { paperSchema, toPaperConfig } from './paper.ts';
+import { type PaperAccount, paperSchema, toPaperAccount, toPaperConfig } from './paper.ts';
 import { strategySchema, toEppConfig } from './strategy.ts';
 
 const botShape = {
@@ -65,6 +65,17 @@ export const marketDataSchema = strictObject(
   'a market_data section',
 );
 
+/** How the runtime drives the bots. */
+export const runtimeSchema = strictObject(
+  {
+    tick_interval_ms: intField('[10,60000]', { def: 1000, src: 'desk', doc: 'Milliseconds between two EPP ticks of a bot (on the replay\'s virtual clock or the wall clock live).' }),
+    snapshot_interval_s: intField('[1,86400]', { def: 60, src: 'desk', doc: 'Seconds between two `state.snapshot` events of a bot in the event store.' }),
+    flush_every: intField('[1,100000]', { def: 100, src: 'desk', doc: 'The event store flushes (write + fsync) when this many events are buffered ...' }),
+    flush_interval_ms: intField('[1,60000]', { def: 1000, src: 'desk', doc: '... or this many wall-clock milliseconds after the first buffered event.' }),
+  },
+  'a runtime section',
+);
+
 /** A desk file: several bots and, optionally, the market data they run on. */
 export const deskSchema = strictObject(
   {
@@ -73,6 +84,7 @@ export const deskSchema = strictObject(
       .min(1, { error: 'expected at least one bot, got an empty list' })
       .describe('The bots this desk runs. Required.'),
     market_data: marketDataSchema.optional().describe('Market data source for the bots. Optional.'),
+    runtime: runtimeSchema.prefault({}).describe('How the runtime ticks bots and flushes the event store; every key is optional.'),
   },
   'a desk file',
 ).superRefine((v, ctx) => {
@@ -88,7 +100,7 @@ export const deskSchema = strictObject(
 }, WHEN_MAPPING);
 
 /** A single-bot file: a bot's keys at the top level, plus optional market data. */
-export const singleBotSchema = strictObject({ ...botShape, market_data: deskSchema.shape.market_data }, 'a bot file').superRefine((v, ctx) => {
+export const singleBotSchema = strictObject({ ...botShape, market_data: deskSchema.shape.market_data, runtime: deskSchema.shape.runtime }, 'a bot file').superRefine((v, ctx) => {
   checkBotMarket(v, ctx, []);
   checkCaptures(v['market_data'], [{ b: v, path: [] }], ctx);
 }, WHEN_MAPPING);
@@ -122,11 +134,22 @@ export interface BotConfig {
   readonly instrument: InstrumentRules;
   readonly strategy: EppConfig;
   readonly paper: PaperConfig;
+  /** Starting holdings of the bot's paper account. */
+  readonly account: PaperAccount;
+}
+
+/** How the runtime drives the bots. */
+export interface RuntimeConfig {
+  readonly tickIntervalMs: number;
+  readonly snapshotIntervalS: number;
+  readonly flushEvery: number;
+  readonly flushIntervalMs: number;
 }
 
 /** A whole desk in domain form. */
 export interface DeskConfig {
   readonly bots: readonly BotConfig[];
+  readonly runtime: RuntimeConfig;
   readonly marketData?: {
     readonly source: 'replay' | 'live';
     readonly speed: number;
@@ -143,7 +166,15 @@ export function toBotConfig(b: BotFile): BotConfig {
     instrument: toInstrumentRules(b.instrument),
     strategy: toEppConfig(b.strategy, b.instrument.market),
     paper: toPaperConfig(b.paper),
+    account: toPaperAccount(b.paper),
   };
+}
+
+/** A parsed runtime section. */
+export type RuntimeFile = z.output<typeof runtimeSchema>;
+
+export function toRuntimeConfig(r: RuntimeFile): RuntimeConfig {
+  return { tickIntervalMs: r.tick_interval_ms, snapshotIntervalS: r.snapshot_interval_s, flushEvery: r.flush_every, flushIntervalMs: r.flush_interval_ms };
 }
 
 /** Converts a parsed desk file into domain form. */
@@ -151,6 +182,7 @@ export function toDeskConfig(f: DeskFile): DeskConfig {
   const md = f.market_data;
   return {
     bots: f.bots.map(toBotConfig),
+    runtime: toRuntimeConfig(f.runtime),
     ...(md ? { marketData: { source: md.source, speed: md.speed, captures: md.captures.map((c) => ({ venue: c.venue, symbol: c.symbol, files: c.files })) } } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PAPER_DEFAULTS } from '../../domain/paper/config.ts';
-import { paperSchema, toPaperConfig } from './paper.ts';
+import { paperSchema, toPaperAccount, toPaperConfig } from './paper.ts';
 
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
 const issues = (input: unknown) => {
@@ -13,9 +13,16 @@ describe('paper schema', () => {
     expect(plain(toPaperConfig(paperSchema.parse({})))).toEqual(plain(PAPER_DEFAULTS));
   });
 
-  it('covers every PaperConfig field', () => {
+  it('covers every PaperConfig field, plus the account\'s starting holdings', () => {
     const snake = Object.keys(paperSchema.shape).map((k) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())).sort();
-    expect(snake).toEqual(Object.keys(PAPER_DEFAULTS).sort());
+    expect(snake).toEqual([...Object.keys(PAPER_DEFAULTS), 'startBase', 'startQuote'].sort());
+  });
+
+  it('starting holdings default to 0 base and 1000 quote and refuse negatives', () => {
+    const acct = toPaperAccount(paperSchema.parse({}));
+    expect([acct.startBase.toString(), acct.startQuote.toString()]).toEqual(['0', '1000']);
+    const r = paperSchema.safeParse({ start_base: '-1' });
+    expect(r.success).toBe(false);
   });
 
   it('converts decimal strings and keeps integers', () => {

@@ -3,8 +3,10 @@
  * into the domain's `PaperConfig`. Defaults come from `PAPER_DEFAULTS`.
  */
 import type { z } from 'zod';
+import type { Decimal } from '../../domain/money/decimal.ts';
 import { PAPER_DEFAULTS } from '../../domain/paper/config.ts';
 import type { PaperConfig } from '../../domain/paper/config.ts';
+import { dec } from '../../domain/money/decimal.ts';
 import { decimalField, intField, requireOrder, strictObject, WHEN_MAPPING } from './fields.ts';
 
 const P = PAPER_DEFAULTS;
@@ -22,6 +24,8 @@ export const paperSchema = strictObject(
     post_fill_drift_window_ms: intField('[1,3600000]', { def: P.postFillDriftWindowMs, src: '§12', doc: 'Milliseconds after a fill at which the mid is sampled to measure adverse drift.' }),
     maker_fee_pct: decimalField('(-0.01,0.01)', { def: P.makerFeePct, src: 'desk', doc: 'Maker fee the simulator charges, as a fraction of notional (negative for a rebate).' }),
     taker_fee_pct: decimalField('[0,0.01)', { def: P.takerFeePct, src: 'desk', doc: 'Taker fee the simulator charges, as a fraction of notional.' }),
+    start_base: decimalField('[0,∞)', { def: dec('0'), src: 'desk', doc: 'Base asset the paper account starts with (e.g. BTC).' }),
+    start_quote: decimalField('[0,∞)', { def: dec('1000'), src: 'desk', doc: 'Quote asset the paper account starts with (e.g. USDT).' }),
   },
   'a paper section',
 ).superRefine((v, ctx) => {
@@ -30,6 +34,17 @@ export const paperSchema = strictObject(
 
 /** A parsed paper section. */
 export type PaperFile = z.output<typeof paperSchema>;
+
+/** The paper account's starting holdings. */
+export interface PaperAccount {
+  readonly startBase: Decimal;
+  readonly startQuote: Decimal;
+}
+
+/** The starting holdings of a parsed paper section. */
+export function toPaperAccount(p: PaperFile): PaperAccount {
+  return { startBase: p.start_base, startQuote: p.start_quote };
+}
 
 /** Converts a parsed paper section into the domain's `PaperConfig`. */
 export function toPaperConfig(p: PaperFile): PaperConfig {

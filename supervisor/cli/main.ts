@@ -8,6 +8,7 @@ import { type CliIo, CliError, EXIT, processIo } from './io.ts';
 import { registerConfigCheck } from './commands/config-check.ts';
 import { registerDataInspect } from './commands/data-inspect.ts';
 import { registerEventsVerify } from './commands/events-verify.ts';
+import { registerUp } from './commands/up.ts';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -16,7 +17,7 @@ export interface CommandContext {
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerConfigCheck, registerDataInspect, registerEventsVerify];
+const COMMANDS: readonly RegisterCommand[] = [registerUp, registerConfigCheck, registerDataInspect, registerEventsVerify];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('desk')

@@ -1,0 +1,117 @@
+/**
+ * Operator commands on `desk.cmd.<botId>` / `desk.cmd.all` (the wire format of docs/commands.md):
+ * validated with zod (an invalid command is refused with the field path), idempotent by id (a
+ * replayed id gets the original reply and is not applied twice), refused once expired, and
+ * audited — every command, accepted or not, lands in the event store as `command.received`
+ * followed by `command.applied` or `command.rejected`.
+ *
+ * Expiry is judged on the wall clock (commands are stamped by operators' machines), not on the
+ * replay's virtual clock.
+ */
+import { z } from 'zod';
+import { SUBJECT_PATTERNS } from '../adapters/bus/subjects.ts';
+import type { Bus, BusMsg, Subscription } from '../adapters/bus/types.ts';
+import { dec } from '../domain/money/decimal.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+import type { BotCommand, BotRuntime } from './bot-runtime.ts';
+import type { EventLog } from './event-log.ts';
+
+const commandSchema = z.strictObject({
+  id: z.string().min(1).max(128),
+  type: z.enum(['pause', 'resume', 'kill', 'set_target_base_pct']),
+  issuedAt: z.number().int().nonnegative(),
+  expiresAt: z.number().int().nonnegative(),
+  issuer: z.string().min(1).max(128),
+  reason: z.string().min(1).max(512),
+  args: z.record(z.string(), z.unknown()).default({}),
+});
+export type CommandMsg = z.output<typeof commandSchema>;
+
+export type CommandErrorCode = 'invalid_json' | 'invalid_command' | 'expired' | 'unknown_bot' | 'not_permitted';
+
+export interface CommandReply {
+  readonly ok: boolean;
+  readonly id: string;
+  readonly botId: string;
+  readonly state: string;
+  readonly error?: { readonly code: CommandErrorCode; readonly message: string };
+}
+
+export interface CommandHandlerOptions {
+  readonly bus: Bus;
+  readonly bots: ReadonlyMap<string, BotRuntime>;
+  readonly log: EventLog;
+  /** Wall clock for expiry. */
+  readonly wallClock: Clock;
+  /** Timestamp of audit events (the desk's clock: virtual in a replay). */
+  readonly eventClock: Clock;
+}
+
+function toBotCommand(c: CommandMsg): BotCommand | string {
+  if (c.type !== 'set_target_base_pct') return { type: c.type };
+  const v = c.args['value'];
+  if (v === null) return { type: 'set_target_base_pct', value: null };
+  if (typeof v !== 'string' && typeof v !== 'number') return `args.value: expected a fraction such as "0.5" or null, got ${JSON.stringify(v)}`;
+  try {
+    const d = dec(v, 'args.value');
+    if (d.lt(0) || d.gt(1)) return `args.value: expected a fraction in [0,1], got ${String(v)}`;
+    return { type: 'set_target_base_pct', value: d };
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
+
+/** The target token addressing every bot (`desk.cmd.all`). */
+export const ALL_TARGET = 'all';
+const CMD_PREFIX = 'desk.cmd.';
+
+/** Handles commands for `bots` until `stop()`. */
+export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; handle(target: string, data: unknown): CommandReply } {
+  const replies = new Map<string, CommandReply>();
+
+  const audit = (type: string, payload: Record<string, unknown>, botId: string | null, correlationId?: string): string =>
+    o.log.append('desk.commands', { type, ts: o.eventClock.now(), botId, payload: payload as never, ...(correlationId ? { correlationId, causationId: correlationId } : {}) }).eventId;
+
+  function handle(target: string, data: unknown): CommandReply {
+    const parsed = commandSchema.safeParse(data);
+    const rawId = typeof data === 'object' && data !== null && typeof (data as { id?: unknown }).id === 'string' ? (data as { id: string }).id : '';
+    const botKey = target === ALL_TARGET ? null : target;
+    const received = audit('command.received', { target, command: (data ?? null) as never }, botKey !== null && o.bots.has(botKey) ? botKey : null);
+    const reject = (code: CommandErrorCode, message: string, id = rawId): CommandReply => {
+      const reply: CommandReply = { ok: false, id, botId: target, state: botKey !== null ? (o.bots.get(botKey)?.view().state ?? 'unknown') : 'n/a', error: { code, message } };
+      audit('command.rejected', { target, id, code, message }, null, received);
+      return reply;
+    };
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return reject('invalid_command', `${issue?.path.join('.') || '(command)'}: ${issue?.message ?? 'invalid'}`);
+    }
+    const c = parsed.data;
+    const seen = replies.get(c.id);
+    if (seen !== undefined) {
+      audit('command.duplicate', { target, id: c.id }, null, received);
+      return seen;
+    }
+    const done = (reply: CommandReply): CommandReply => (replies.set(c.id, reply), reply);
+    if (c.expiresAt <= o.wallClock.now()) return done(reject('expired', `expired at ${new Date(c.expiresAt).toISOString()}`, c.id));
+    const targets = botKey === null ? [...o.bots.values()] : o.bots.has(botKey) ? [o.bots.get(botKey) as BotRuntime] : [];
+    if (targets.length === 0) return done(reject('unknown_bot', `no bot ${JSON.stringify(target)} on this desk (bots: ${[...o.bots.keys()].join(', ')})`, c.id));
+    const cmd = toBotCommand(c);
+    if (typeof cmd === 'string') return done(reject('invalid_command', cmd, c.id));
+    for (const bot of targets) {
+      try {
+        bot.command(cmd);
+      } catch (e) {
+        return done(reject('not_permitted', e instanceof Error ? e.message : String(e), c.id));
+      }
+    }
+    audit('command.applied', { target, id: c.id, type: c.type, issuer: c.issuer, reason: c.reason, bots: targets.map((b) => b.botId) }, botKey, received);
+    return done({ ok: true, id: c.id, botId: target, state: targets[0]?.view().state ?? 'unknown' });
+  }
+
+  const sub: Subscription = o.bus.subscribe(SUBJECT_PATTERNS.allCommands, (msg: BusMsg) => {
+    const target = msg.subject.slice(CMD_PREFIX.length);
+    msg.respond(handle(target, msg.data));
+  });
+  return { stop: () => sub.unsubscribe(), handle };
+}

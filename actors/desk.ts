@@ -1,0 +1,244 @@
+/**
+ * The embedded desk: every bot of a desk config on the paper engine, replaying the recorded
+ * captures on a virtual clock. One process, the in-process bus, the JSONL event store.
+ *
+ * Market data flows through RxJS: each capture's messages go through a `Subject` into
+ * `bookEvents()` (book$) and `trades()` (trades$); the paper venue of every bot on that symbol
+ * is fed from both, and the bot itself from book$. The virtual clock is advanced to each
+ * message's receive time first, so acks, ticks and snapshots fire exactly when they are due.
+ *
+ * Pacing is separate from time: at `--speed max` messages are played as fast as possible
+ * (yielding to the event loop every few thousand so signals, the live view and metrics stay
+ * responsive); at a factor, the wall clock waits so one virtual second lasts 1/factor seconds.
+ * Either way the bots see the same virtual times, so the same seed gives the same events.
+ */
+import { join } from 'node:path';
+import { Subject } from 'rxjs';
+import type { InspectionEvent } from 'xstate';
+import { InProcessBus } from '../adapters/bus/in-process.ts';
+import type { Bus } from '../adapters/bus/types.ts';
+import { VirtualClock } from '../adapters/clock/virtual-clock.ts';
+import { WallClock } from '../adapters/clock/wall-clock.ts';
+import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
+import { createJsonlWriter, type JsonlWriter } from '../adapters/store/jsonl-writer.ts';
+import { recoverSeqState } from '../adapters/store/recover.ts';
+import type { BotConfig, DeskConfig } from '../config/schema/desk.ts';
+import type { CaptureMessage } from '../domain/market/index.ts';
+import type { BookTop } from '../domain/market/types.ts';
+import type { RestartPolicy } from '../machines/restart-policy.ts';
+import type { DeskMetrics } from '../otel/metrics.ts';
+import type { Logger } from '../otel/logger.ts';
+import { bookEvents } from '../streams/book.stream.ts';
+import { readCaptureMessages } from '../streams/capture-messages.ts';
+import { trades } from '../streams/trades.stream.ts';
+import { BotRuntime } from './bot-runtime.ts';
+import { startCommandHandler } from './commands.ts';
+import type { DeskSummary, DeskView } from './desk-view.ts';
+import { createEventLog, type EventLog } from './event-log.ts';
+
+export type DeskSpeed = number | 'max';
+export type StopReason = DeskSummary['endedBy'];
+
+export interface DeskOptions {
+  readonly config: DeskConfig;
+  /** The config file, as named in the summary. */
+  readonly configName: string;
+  readonly speed: DeskSpeed;
+  /** Seconds of market data to replay (virtual time), all when absent. */
+  readonly durationS?: number;
+  /** Overrides every bot's `paper.seed`. */
+  readonly seed?: number;
+  /** Root of the desk's files; events go to `<varDir>/events`. */
+  readonly varDir: string;
+  readonly logger: Logger;
+  readonly metrics?: DeskMetrics;
+  readonly inspect?: (event: InspectionEvent) => void;
+  readonly bus?: Bus;
+  /** Called once the captures are loaded, with the number of messages to replay. */
+  readonly onLoaded?: (messages: number) => void;
+}
+
+/** How many messages `--speed max` plays between two yields to the event loop. */
+const MAX_SPEED_BATCH = 2000;
+
+const RESTART_POLICY: RestartPolicy = { strategy: 'one_for_one', initial_backoff_ms: 1000, max_backoff_ms: 30_000, multiplier: 2, max_restarts: 3, window_ms: 60_000 };
+
+interface Feed {
+  readonly captureIndex: number;
+  readonly messages: readonly CaptureMessage[];
+}
+
+interface Merged {
+  readonly msg: CaptureMessage;
+  readonly feed: number;
+}
+
+/** Messages of all feeds in receive-time order; ties keep feed order, then file order. */
+export function mergeFeeds(feeds: readonly Feed[]): Merged[] {
+  const out: Merged[] = [];
+  feeds.forEach((f, feed) => f.messages.forEach((msg) => out.push({ msg, feed })));
+  // Array.prototype.sort is stable, so equal times keep feed and file order.
+  return out.sort((a, b) => a.msg.ts - b.msg.ts);
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+export class Desk {
+  private readonly o: DeskOptions;
+  private stopRequested: StopReason | null = null;
+  private bots: BotRuntime[] = [];
+  private progress = { nowMs: 0, startMs: 0, endMs: 0, messages: 0, totalMessages: 0 };
+  private writer: JsonlWriter | null = null;
+
+  constructor(options: DeskOptions) {
+    this.o = options;
+  }
+
+  /** Asks the run to stop at the next message: bots stop cleanly (orders cancelled), the store flushes. */
+  requestStop(reason: StopReason): void {
+    this.stopRequested ??= reason;
+  }
+
+  /** The live view: per-bot status and replay progress. */
+  view(): DeskView {
+    return { bots: this.bots.map((b) => b.view()), progress: { ...this.progress, speed: String(this.o.speed) } };
+  }
+
+  /** Events buffered in the store and not yet flushed. */
+  get storeLag(): number {
+    return this.writer?.pending ?? 0;
+  }
+
+  /** Runs the desk to the end of the data (or `--duration`, or a stop request) and returns the summary. */
+  async run(): Promise<DeskSummary> {
+    const { config, logger } = this.o;
+    const md = config.marketData;
+    if (md === undefined || md.source !== 'replay') throw new Error('market_data: `desk up` replays recorded captures; expected market_data.source: replay with captures');
+    const wanted = md.captures.filter((c) => config.bots.some((b) => b.venue === c.venue && b.instrument.symbol === c.symbol));
+    const feeds: Feed[] = [];
+    for (const c of wanted) {
+      logger.info({ venue: c.venue, symbol: c.symbol, files: c.files }, 'loading capture');
+      feeds.push({ captureIndex: md.captures.indexOf(c), messages: await readCaptureMessages(c.files) });
+    }
+    const merged = mergeFeeds(feeds);
+    if (merged.length === 0) throw new Error('market_data: the captures hold no messages');
+    const first = (merged[0] as Merged).msg.ts;
+    const endLimit = this.o.durationS === undefined ? Infinity : first + this.o.durationS * 1000;
+    const total = merged.findIndex((m) => m.msg.ts > endLimit);
+    const totalMessages = total === -1 ? merged.length : total;
+    const lastTs = (merged[totalMessages - 1] as Merged).msg.ts;
+    this.progress = { nowMs: first, startMs: first, endMs: lastTs, messages: 0, totalMessages };
+
+    const clock = new VirtualClock(first);
+    const eventsDir = join(this.o.varDir, 'events');
+    const writer = createJsonlWriter({ dir: eventsDir, flushEvery: config.runtime.flushEvery, flushIntervalMs: config.runtime.flushIntervalMs });
+    this.writer = writer;
+    const log = createEventLog(writer, await recoverSeqState(eventsDir));
+    const bus = this.o.bus ?? new InProcessBus();
+
+    // Per feed: the bots and paper venues on its symbol, behind book$ and trades$.
+    const inputs = feeds.map(() => new Subject<CaptureMessage>());
+    const adapters: PaperExecutionAdapter[] = [];
+    const byId = new Map<string, BotRuntime>();
+    for (const bot of config.bots) {
+      const feed = wanted.findIndex((c) => c.venue === bot.venue && c.symbol === bot.instrument.symbol);
+      const adapter = this.paperFor(bot, clock);
+      adapters.push(adapter);
+      const runtime = new BotRuntime({
+        bot, clock, adapter, log,
+        tickIntervalMs: config.runtime.tickIntervalMs,
+        snapshotIntervalMs: config.runtime.snapshotIntervalS * 1000,
+        restartPolicy: RESTART_POLICY,
+        ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
+        ...(this.o.inspect ? { inspect: this.o.inspect } : {}),
+        onFault: (message, error) => logger.warn({ err: error }, message),
+      });
+      this.bots.push(runtime);
+      byId.set(bot.id, runtime);
+      const input = inputs[feed] as Subject<CaptureMessage>;
+      input.pipe(bookEvents()).subscribe((e) => {
+        if (e.type !== 'book.top') return logger.warn({ bot: bot.id, ts: e.ts, lastUpdateId: e.lastUpdateId }, 'book gap: waiting for a snapshot');
+        adapter.onMarket({ type: 'market.book', top: e.top });
+        runtime.onBook(e.top satisfies BookTop);
+      });
+      input.pipe(trades()).subscribe((trade) => adapter.onMarket({ type: 'market.trade', trade }));
+    }
+    const commands = startCommandHandler({ bus, bots: byId, log, wallClock: new WallClock(), eventClock: clock });
+
+    const startEvent = log.append('desk', {
+      type: 'desk.started',
+      ts: clock.now(),
+      payload: { config: this.o.configName, seed: this.o.seed ?? null, speed: String(this.o.speed), bots: config.bots.map((b) => b.id), messages: totalMessages },
+    });
+    logger.info({ bots: config.bots.map((b) => b.id), messages: totalMessages, speed: this.o.speed }, 'desk started');
+    for (const b of this.bots) b.start();
+    this.o.onLoaded?.(totalMessages);
+
+    let endedBy: StopReason = this.o.durationS !== undefined && totalMessages < merged.length ? 'duration' : 'end_of_data';
+    const wallStart = performance.now();
+    for (let i = 0; i < totalMessages; i++) {
+      if (this.stopRequested !== null) {
+        endedBy = this.stopRequested;
+        break;
+      }
+      const { msg, feed } = merged[i] as Merged;
+      if (this.o.speed === 'max') {
+        if (i % MAX_SPEED_BATCH === MAX_SPEED_BATCH - 1) await yieldToLoop();
+      } else {
+        const wait = wallStart + (msg.ts - first) / this.o.speed - performance.now();
+        if (wait > 2) await sleep(wait);
+        else if (i % MAX_SPEED_BATCH === MAX_SPEED_BATCH - 1) await yieldToLoop();
+      }
+      if (this.stopRequested !== null) {
+        endedBy = this.stopRequested;
+        break;
+      }
+      clock.advanceTo(Math.max(clock.now(), msg.ts));
+      (inputs[feed] as Subject<CaptureMessage>).next(msg);
+      this.progress.nowMs = msg.ts;
+      this.progress.messages = i + 1;
+      if (this.o.metrics) this.o.metrics.eventStoreLagEvents.set(writer.pending);
+    }
+
+    // Clean stop: each bot cancels its orders and records a final snapshot; then the store flushes.
+    commands.stop();
+    for (const b of this.bots) await b.stop(endedBy);
+    await yieldToLoop(); // lets cancel/ack promise handlers settle before the venues close
+    for (const a of adapters) await a.close();
+    for (const s of inputs) s.complete();
+    log.append('desk', {
+      type: 'desk.stopped',
+      ts: clock.now(),
+      correlationId: startEvent.eventId,
+      causationId: startEvent.eventId,
+      payload: { endedBy, messages: this.progress.messages, openOrders: this.bots.reduce((n, b) => n + b.openOrderCount, 0) },
+    });
+    await writer.close();
+    if (this.o.bus === undefined) await bus.close();
+    logger.info({ endedBy, events: log.count }, 'desk stopped');
+    return {
+      schemaVersion: 1,
+      config: this.o.configName,
+      seed: this.o.seed ?? null,
+      dataStart: new Date(first).toISOString(),
+      dataEnd: new Date(this.progress.nowMs).toISOString(),
+      messages: this.progress.messages,
+      endedBy,
+      events: log.count,
+      bots: this.bots.map((b) => b.summary()),
+    };
+  }
+
+  private paperFor(bot: BotConfig, clock: VirtualClock): PaperExecutionAdapter {
+    const paper = this.o.seed === undefined ? bot.paper : { ...bot.paper, seed: this.o.seed };
+    return new PaperExecutionAdapter({
+      clock,
+      rules: bot.instrument,
+      config: paper,
+      balances: { [bot.instrument.base]: bot.account.startBase, [bot.instrument.quote]: bot.account.startQuote },
+    });
+  }
+}
+
+export type { EventLog };
