@@ -12,7 +12,7 @@
  * the supervisor restarts it with backoff, or — once restarts are exhausted — escalates: every
  * order of the bot is cancelled and the bot stays HardStopped. It never dies silently.
  */
-import type { Subscription } from 'rxjs';
+import { type Observable, type Subscription, Subject, filter } from 'rxjs';
 import { type Actor, type InspectionEvent, createActor } from 'xstate';
 import type { ExecutionAdapter, ExecutionUpdate, OrderFill } from '../adapters/execution/types.ts';
 import type { BotConfig } from '../config/schema/desk.ts';
@@ -88,9 +88,16 @@ export class BotRuntime {
   private book: BookTop | null = null;
   private fills: EppFill[] = [];
   private updatesSub: Subscription;
+  private readonly telemetry = new Subject<BotView>();
+  /** The bot's fills as the venue reports them (hot). */
+  readonly fills$: Observable<OrderFill>;
+  /** The bot's view after every tick and at stop (hot); completes when the bot stops. */
+  readonly telemetry$: Observable<BotView> = this.telemetry.asObservable();
   private cancelTick: (() => void) | null = null;
   private cancelSnapshot: (() => void) | null = null;
   private escalated = false;
+  /** Venue-wide cancels in flight; `stop` waits for them before it stops listening. */
+  private readonly sweeps: Promise<void>[] = [];
   private stopped = false;
   private lastState: BotState = 'Starting';
   private lastLevels = 0;
@@ -106,7 +113,7 @@ export class BotRuntime {
     const inspect = options.inspect;
     this.regimeActor = createActor(regimeMachine, { input: { regimeHoldTicks: options.bot.strategy.regimeHoldTicks }, ...(inspect ? { inspect } : {}) });
     this.opsActor = createActor(opsGuardMachine, inspect ? { inspect } : {});
-    this.opsActor.on('effect.cancel_all', (e) => this.cancelAll(`ops_guard.${e.reason}`));
+    this.opsActor.on('effect.cancel_all', (e) => void this.cancelAll(`ops_guard.${e.reason}`));
     this.supervision = supervise({
       policy: options.restartPolicy,
       clock: options.clock,
@@ -115,6 +122,7 @@ export class BotRuntime {
     });
     this.bot = this.createBot();
     this.updatesSub = options.adapter.updates$.subscribe((u) => this.onUpdate(u));
+    this.fills$ = options.adapter.updates$.pipe(filter((u): u is OrderFill => u.type === 'order.fill' && u.symbol === this.symbol));
   }
 
   /** Starts the machines, the tick timer and the snapshot timer. */
@@ -135,10 +143,16 @@ export class BotRuntime {
 
   /** An operator command, applied on the next tick (the controller interprets it with fresh inputs). */
   command(cmd: BotCommand): void {
-    if (this.stopped || this.escalated) throw new Error(`bot ${this.botId} is ${this.stopped ? 'stopped' : 'escalated (HardStopped)'}`);
+    const refusal = this.commandRefusal();
+    if (refusal !== null) throw new Error(refusal);
     if (cmd.type === 'set_target_base_pct') this.bot.send({ type: 'cmd.set_target_base_pct', value: cmd.value });
     else this.bot.send({ type: `cmd.${cmd.type}` });
     if (cmd.type === 'resume') this.opsActor.send({ type: 'ops.resume' });
+  }
+
+  /** Why the bot cannot take a command now, or null when it can. */
+  commandRefusal(): string | null {
+    return this.stopped || this.escalated ? `bot ${this.botId} is ${this.stopped ? 'stopped' : 'escalated (HardStopped by its supervisor)'}` : null;
   }
 
   /** Stops the bot: its orders are cancelled, a final snapshot is recorded, timers are released. */
@@ -149,11 +163,14 @@ export class BotRuntime {
     this.cancelSnapshot?.();
     this.supervision.stop();
     if (this.bot.getSnapshot().status === 'active') this.bot.send({ type: 'bot.stop' });
-    else this.cancelAll('bot_stop');
+    else void this.cancelAll('bot_stop');
+    await Promise.all(this.sweeps);
     this.lastState = 'Stopped';
     this.o.metrics?.setBotState(this.botId, 'Stopped');
     this.snapshotEvent();
     this.emit('bot.stopped', { reason, openOrders: this.orders.size });
+    this.telemetry.next(this.view());
+    this.telemetry.complete();
     this.updatesSub.unsubscribe();
     this.regimeActor.stop();
     this.opsActor.stop();
@@ -171,7 +188,7 @@ export class BotRuntime {
       ...(inspect ? { inspect } : {}),
     });
     actor.on('effect.decision', ({ decision }) => this.perform(decision));
-    actor.on('effect.cancel_all', () => this.cancelAll('bot_stop'));
+    actor.on('effect.cancel_all', () => void this.cancelAll('bot_stop'));
     actor.subscribe({ error: (error) => this.onBotError(error) });
     return actor;
   }
@@ -189,14 +206,14 @@ export class BotRuntime {
     this.o.onFault?.(`bot ${this.botId}: machine failed`, error);
     this.emit('bot.failed', { error: error instanceof Error ? error.message : String(error), incarnation: this.incarnation });
     // Fail closed while the supervisor decides: nothing works unsupervised.
-    this.cancelAll('bot_failed');
+    void this.cancelAll('bot_failed');
     this.supervision.report({ type: `xstate.error.actor.${this.botId}`, error });
   }
 
   private escalate(reason: string, restarts: number, error: unknown): void {
     this.escalated = true;
     this.cancelTick?.();
-    this.cancelAll('supervisor_escalation');
+    void this.cancelAll('supervisor_escalation');
     this.lastState = 'HardStopped';
     this.o.metrics?.setBotState(this.botId, 'HardStopped');
     this.emit('supervisor.escalated', { reason, restarts, error: error instanceof Error ? error.message : String(error ?? '') });
@@ -241,6 +258,7 @@ export class BotRuntime {
     const raw = snap.context.epp.regime.candidate ?? regime;
     if (raw !== null && snap.context.epp.market.thresholds !== null) this.regimeActor.send({ type: 'regime.detected', regime: raw });
     this.observe(performance.now() - started, regime);
+    if (this.telemetry.observed) this.telemetry.next(this.view());
   }
 
   private openOrdersForController(): OpenOrder[] {
@@ -355,12 +373,27 @@ export class BotRuntime {
   }
 
   /** Cancels every order of the bot on the venue (kill switch, stop, escalation, ops-guard). */
-  private cancelAll(reason: string): void {
-    if (this.orders.size === 0) return;
-    this.emit('order.cancel_all', { reason, openOrders: this.orders.size });
-    for (const t of this.orders.values()) t.cancelling = true;
-    this.o.adapter.cancelAll(this.symbol).catch((error: unknown) => this.o.onFault?.(`bot ${this.botId}: cancel-all failed`, error));
+  private cancelAll(reason: string): Promise<void> {
+    if (this.orders.size > 0) {
+      this.emit('order.cancel_all', { reason, openOrders: this.orders.size });
+      // Order by order first: each cancel is performed now, so its outcome is recorded in order.
+      for (const [id, t] of [...this.orders]) {
+        if (t.cancelling) continue;
+        t.cancelling = true;
+        const status = t.actor.getSnapshot().value;
+        if (status === 'Open' || status === 'PartiallyFilled') t.actor.send({ type: 'order.cancel_requested' });
+        else this.sendCancel(id);
+      }
+    }
+    // Then the venue-wide cancel of the symbol, for anything the bot does not know about.
+    const sweep = this.o.adapter.cancelAll(this.symbol).then(
+      () => undefined,
+      (error: unknown) => this.o.onFault?.(`bot ${this.botId}: cancel-all failed`, error),
+    );
+    this.sweeps.push(sweep);
+    return sweep;
   }
+
 
   // ── venue updates ──────────────────────────────────────────────────────────────────────────
 
@@ -524,7 +557,7 @@ export class BotRuntime {
       unrealizedPnl: str(f.unrealized),
       equityOpen: str(f.equityOpen),
       equityClose: str(f.equity),
-      maxDrawdownPct: str(this.account.maxDrawdown),
+      maxDrawdownPct: str(this.account.maxDrawdown.toDecimalPlaces(10)),
       insideBookPlacements: this.counts.insideBook,
       openOrdersAtEnd: this.orders.size,
       baseClose: str(f.base),

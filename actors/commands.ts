@@ -98,13 +98,10 @@ export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; h
     if (targets.length === 0) return done(reject('unknown_bot', `no bot ${JSON.stringify(target)} on this desk (bots: ${[...o.bots.keys()].join(', ')})`, c.id));
     const cmd = toBotCommand(c);
     if (typeof cmd === 'string') return done(reject('invalid_command', cmd, c.id));
-    for (const bot of targets) {
-      try {
-        bot.command(cmd);
-      } catch (e) {
-        return done(reject('not_permitted', e instanceof Error ? e.message : String(e), c.id));
-      }
-    }
+    // All or nothing: a command for several bots is applied only if every one of them can take it.
+    const refusals = targets.map((b) => b.commandRefusal()).filter((r): r is string => r !== null);
+    if (refusals.length > 0) return done(reject('not_permitted', refusals.join('; '), c.id));
+    for (const bot of targets) bot.command(cmd);
     audit('command.applied', { target, id: c.id, type: c.type, issuer: c.issuer, reason: c.reason, bots: targets.map((b) => b.botId) }, botKey, received);
     return done({ ok: true, id: c.id, botId: target, state: targets[0]?.view().state ?? 'unknown' });
   }

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import type { InspectionEvent } from 'xstate';
 import { InProcessBus } from '../adapters/bus/in-process.ts';
+import { botSubject } from '../adapters/bus/subjects.ts';
 import type { Bus } from '../adapters/bus/types.ts';
 import { VirtualClock } from '../adapters/clock/virtual-clock.ts';
 import { WallClock } from '../adapters/clock/wall-clock.ts';
@@ -53,6 +54,8 @@ export interface DeskOptions {
   readonly logger: Logger;
   readonly metrics?: DeskMetrics;
   readonly inspect?: (event: InspectionEvent) => void;
+  /** Per-bot inspection observer (e.g. a transition tracer that knows the bot id); wins over `inspect`. */
+  readonly inspectFor?: (botId: string) => (event: InspectionEvent) => void;
   readonly bus?: Bus;
   /** Called once the captures are loaded, with the number of messages to replay. */
   readonly onLoaded?: (messages: number) => void;
@@ -151,7 +154,7 @@ export class Desk {
         snapshotIntervalMs: config.runtime.snapshotIntervalS * 1000,
         restartPolicy: RESTART_POLICY,
         ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
-        ...(this.o.inspect ? { inspect: this.o.inspect } : {}),
+        ...(this.o.inspectFor ? { inspect: this.o.inspectFor(bot.id) } : this.o.inspect ? { inspect: this.o.inspect } : {}),
         onFault: (message, error) => logger.warn({ err: error }, message),
       });
       this.bots.push(runtime);
@@ -163,6 +166,9 @@ export class Desk {
         runtime.onBook(e.top satisfies BookTop);
       });
       input.pipe(trades()).subscribe((trade) => adapter.onMarket({ type: 'market.trade', trade }));
+      // Telemetry on the bus subjects the NATS control plane uses (desk.bot.<id>.snapshot|fill).
+      runtime.telemetry$.subscribe((view) => bus.publish(botSubject(bot.id, 'snapshot'), { ...view, ts: clock.now() }));
+      runtime.fills$.subscribe((f) => bus.publish(botSubject(bot.id, 'fill'), { botId: bot.id, ts: f.ts, clientOrderId: f.clientOrderId, side: f.side, price: f.price.toFixed(), amount: f.amount.toFixed(), fee: f.fee.toFixed(), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: f.remaining.toFixed() }));
     }
     const commands = startCommandHandler({ bus, bots: byId, log, wallClock: new WallClock(), eventClock: clock });
 

@@ -6,12 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchBook } from './book.bench.ts';
+import { benchDesk } from './desk.bench.ts';
+import { benchDeskHeap } from './desk-heap.bench.ts';
 import { benchEpp } from './epp.bench.ts';
 import type { BenchFigure } from './types.ts';
 
 const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchFigure[]> }> = [
   { name: 'book maintenance (BTCUSDT capture)', run: benchBook },
   { name: 'EPP decision step (real data)', run: benchEpp },
+  { name: 'whole-desk replay: throughput vs decode floor, tracing on/off', run: benchDesk },
+  { name: 'whole-desk heap over 20 replays (child with --expose-gc)', run: benchDeskHeap },
 ];
 
 function fmt(n: number | undefined): string {

@@ -113,12 +113,14 @@ async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
   let inspector: DeskInspector | null = null;
   let server: MetricsServer | null = null;
   let desk: Desk | null = null;
-  const tracer = transitionTracer();
   if (flags.inspect === true) {
     inspector = await startInspector({});
     ctx.io.err(inspector.instructions);
   }
-  const inspect = inspector === null ? tracer : combine(tracer, inspector.inspect);
+  // One tracer per bot, so order machines' spans (whose context has no bot id) carry it too.
+  const insp = inspector;
+  const inspectFor = (botId: string): ((e: InspectionEvent) => void) =>
+    insp === null ? transitionTracer({ botId }) : combine(transitionTracer({ botId }), insp.inspect);
 
   let signalled: 'SIGINT' | 'SIGTERM' | null = null;
   const onSignal = (sig: 'SIGINT' | 'SIGTERM'): void => {
@@ -142,7 +144,7 @@ async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
   const live = flags.view === false || flags.json === true ? null : createLiveView({ stream: process.stdout, getView: () => (desk as Desk).view() });
   try {
     desk = new Desk({
-      config, configName, speed, varDir, logger, metrics, inspect,
+      config, configName, speed, varDir, logger, metrics, inspectFor,
       ...(durationS !== undefined ? { durationS } : {}),
       ...(seed !== undefined ? { seed } : {}),
       onLoaded: () => live?.start(),
@@ -170,12 +172,13 @@ async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
     if (inside > 0) ctx.io.err(`desk: ${inside} order(s) were placed at or through the opposite best — a bug: post-only quotes must never cross`);
     ctx.setExit(signalled !== null ? SIGNAL_EXIT[signalled] : inside > 0 ? EXIT.failure : EXIT.ok);
   } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
     await server?.close();
     await inspector?.stop();
     await tracing.shutdown();
     await new Promise<void>((r) => logFile.flush(() => r()));
+    // Last: until here a second signal must still mean "exit now", not the default kill.
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
   }
 }
 
