@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { InspectionEvent } from 'xstate';
 import { VirtualClock } from '../adapters/clock/virtual-clock.ts';
 import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
 import type { BotConfig } from '../config/schema/desk.ts';
@@ -24,6 +25,7 @@ interface Opts {
   readonly paperMakerFee?: string;
   readonly snapshotIntervalMs?: number;
   readonly policy?: RestartPolicy;
+  readonly inspect?: (e: InspectionEvent) => void;
 }
 
 function botConfig(o: Opts = {}): BotConfig {
@@ -68,7 +70,7 @@ function harness(o: Opts = {}) {
   const adapter = new PaperExecutionAdapter({ clock, rules: bot.instrument, config: bot.paper, balances: { BTC: bot.account.startBase, USDT: bot.account.startQuote } });
   const events: EventEnvelope[] = [];
   const log = createEventLog({ append: (e) => events.push(e) });
-  const rt = new BotRuntime({ bot, clock, adapter, log, tickIntervalMs: TICK_MS, snapshotIntervalMs: o.snapshotIntervalMs ?? 10_000, restartPolicy: o.policy ?? POLICY });
+  const rt = new BotRuntime({ bot, clock, adapter, log, tickIntervalMs: TICK_MS, snapshotIntervalMs: o.snapshotIntervalMs ?? 10_000, restartPolicy: o.policy ?? POLICY, ...(o.inspect ? { inspect: o.inspect } : {}) });
   let i = 0;
   let seed = 12345;
   let mid = 60_000;
@@ -372,5 +374,23 @@ describe('BotRuntime on the paper venue', () => {
     const last = snaps.at(-1)?.payload;
     expect(last?.['openOrders']).toBe(h.rt.openOrderCount);
     expect(last?.['state']).toBe('Running');
+  });
+
+  it('every order machine ends in the state its venue outcome names (a synchronously confirmed cancel reaches Cancelled)', async () => {
+    const final = new Map<string, string>();
+    const inspect = (e: InspectionEvent): void => {
+      if (e.type !== '@xstate.snapshot') return;
+      const snap = e.snapshot as { value?: unknown; context?: { clientOrderId?: unknown }; machine?: { id?: string } };
+      if (snap.machine?.id === 'order' && typeof snap.context?.clientOrderId === 'string') final.set(snap.context.clientOrderId, String(snap.value));
+    };
+    const h = harness({ inspect });
+    await warm(h);
+    await h.feed(400);
+    await h.rt.stop('test');
+    await flush();
+    const cancelled = h.ofType('order.cancelled').map((e) => str(e.payload['clientOrderId']));
+    expect(cancelled.length).toBeGreaterThan(0);
+    for (const id of cancelled) expect([id, final.get(id)]).toEqual([id, h.ofType('order.acked').some((a) => a.payload['clientOrderId'] === id) ? 'Cancelled' : 'Rejected']);
+    for (const e of h.ofType('order.filled').filter((f) => f.payload['remaining'] === '0')) expect(final.get(str(e.payload['clientOrderId']))).toBe('Filled');
   });
 });

@@ -97,7 +97,7 @@ export class BotRuntime {
   private cancelSnapshot: (() => void) | null = null;
   private escalated = false;
   /** Venue-wide cancels in flight; `stop` waits for them before it stops listening. */
-  private readonly sweeps: Promise<void>[] = [];
+  private readonly sweeps = new Set<Promise<void>>();
   private stopped = false;
   private lastState: BotState = 'Starting';
   private lastLevels = 0;
@@ -164,7 +164,7 @@ export class BotRuntime {
     this.supervision.stop();
     if (this.bot.getSnapshot().status === 'active') this.bot.send({ type: 'bot.stop' });
     else void this.cancelAll('bot_stop');
-    await Promise.all(this.sweeps);
+    await Promise.all([...this.sweeps]);
     this.lastState = 'Stopped';
     this.o.metrics?.setBotState(this.botId, 'Stopped');
     this.snapshotEvent();
@@ -390,7 +390,8 @@ export class BotRuntime {
       () => undefined,
       (error: unknown) => this.o.onFault?.(`bot ${this.botId}: cancel-all failed`, error),
     );
-    this.sweeps.push(sweep);
+    this.sweeps.add(sweep);
+    void sweep.then(() => this.sweeps.delete(sweep));
     return sweep;
   }
 
@@ -445,7 +446,10 @@ export class BotRuntime {
 
   private finish(id: ClientOrderId, t: TrackedOrder): void {
     this.orders.delete(id);
-    t.actor.stop();
+    // Not now: this may run inside the order machine's own transition (a cancel the venue confirms
+    // synchronously from PendingCancel's entry), with the confirming event still in its mailbox.
+    // Stopping it here would drop that event; once the current call stack unwinds it has been processed.
+    queueMicrotask(() => t.actor.stop());
   }
 
   // ── events, metrics, views ─────────────────────────────────────────────────────────────────

@@ -25,8 +25,15 @@ function fmt(n: number | undefined): string {
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`desk benchmarks on ${machine}`);
+// `npm run bench -- desk` runs only the benches whose name contains one of the words given.
+const only = process.argv.slice(2).map((w) => w.toLowerCase());
+const selected = only.length === 0 ? BENCHES : BENCHES.filter((b) => only.some((w) => b.name.toLowerCase().includes(w)));
+if (selected.length === 0) {
+  process.stderr.write(`bench: no benchmark matches ${only.join(', ')}; names: ${BENCHES.map((b) => b.name).join(' | ')}\n`);
+  process.exit(2);
+}
 const figures: BenchFigure[] = [];
-for (const b of BENCHES) {
+for (const b of selected) {
   process.stderr.write(`running ${b.name}…\n`);
   figures.push(...(await b.run()));
 }
