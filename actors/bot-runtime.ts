@@ -1,7 +1,7 @@
 /**
- * One bot, wired: the bot machine (EPP controller) with its regime detector, ops guard and one
- * order machine per working order, performing the effects they name on an `ExecutionAdapter`
- * and recording everything in the event log.
+ * One bot, wired: the bot machine (EPP controller) with its regime detector, ops guard and, in
+ * `BotOrders`, one order machine per working order, performing the effects they name on an
+ * `ExecutionAdapter` and recording everything in the event log.
  *
  * Everything runs synchronously on the caller's clock: `onBook` feeds market data, a timer on
  * the clock ticks the controller every `tickIntervalMs`, and the adapter's `updates$` (acks,
@@ -14,24 +14,23 @@
  */
 import { type Observable, type Subscription, Subject, filter } from 'rxjs';
 import { type Actor, type InspectionEvent, createActor } from 'xstate';
-import type { ExecutionAdapter, ExecutionUpdate, OrderFill } from '../adapters/execution/types.ts';
+import type { ExecutionAdapter, OrderFill } from '../adapters/execution/types.ts';
 import type { BotConfig } from '../config/schema/desk.ts';
-import { type ClientOrderId } from '../domain/ids.ts';
 import type { BookTop } from '../domain/market/types.ts';
 import { midOf } from '../domain/market/types.ts';
-import { type Decimal, ZERO } from '../domain/money/decimal.ts';
+import type { Decimal } from '../domain/money/decimal.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import { REGIMES, type Regime } from '../domain/strategy/epp/config.ts';
 import { dayToJson } from '../domain/strategy/epp/day.ts';
-import type { EppDecision, PlaceDecision } from '../domain/strategy/epp/decisions.ts';
-import type { EppFill, EppInputs, OpenOrder } from '../domain/strategy/epp/types.ts';
+import type { EppDecision } from '../domain/strategy/epp/decisions.ts';
+import type { EppFill, EppInputs } from '../domain/strategy/epp/types.ts';
 import { botMachine } from '../machines/bot.machine.ts';
 import { opsGuardMachine } from '../machines/ops-guard.machine.ts';
-import { orderMachine } from '../machines/order.machine.ts';
 import type { RestartPolicy } from '../machines/restart-policy.ts';
 import { regimeMachine } from '../machines/regime.machine.ts';
 import type { DeskMetrics, BotState } from '../otel/metrics.ts';
 import { BotAccount } from './bot-account.ts';
+import { BotOrders } from './bot-orders.ts';
 import type { BotSummary, BotView } from './desk-view.ts';
 import type { EventLog } from './event-log.ts';
 import { supervise, type Supervision } from './supervise.ts';
@@ -53,21 +52,6 @@ export interface BotRuntimeOptions {
   readonly onFault?: (message: string, error: unknown) => void;
 }
 
-interface TrackedOrder {
-  readonly actor: Actor<typeof orderMachine>;
-  readonly levelId: string;
-  readonly side: 'buy' | 'sell';
-  readonly price: Decimal;
-  remaining: Decimal;
-  readonly placedAt: number;
-  acked: boolean;
-  cancelling: boolean;
-  /** The `order.created` event id: the correlation id of the order's whole chain. */
-  readonly correlationId: string;
-  /** The order's last event id (the cause of its next one). */
-  lastEventId: string;
-}
-
 /** Commands the bot accepts (already validated by the command handler). */
 export type BotCommand = { readonly type: 'pause' } | { readonly type: 'resume' } | { readonly type: 'kill' } | { readonly type: 'set_target_base_pct'; readonly value: Decimal | null };
 
@@ -79,7 +63,7 @@ export class BotRuntime {
   private readonly o: BotRuntimeOptions;
   private readonly producer: string;
   private readonly account: BotAccount;
-  private readonly orders = new Map<ClientOrderId, TrackedOrder>();
+  private readonly orders: BotOrders;
   private readonly regimeActor: Actor<typeof regimeMachine>;
   private readonly opsActor: Actor<typeof opsGuardMachine>;
   private readonly supervision: Supervision;
@@ -96,13 +80,11 @@ export class BotRuntime {
   private cancelTick: (() => void) | null = null;
   private cancelSnapshot: (() => void) | null = null;
   private escalated = false;
-  /** Venue-wide cancels in flight; `stop` waits for them before it stops listening. */
-  private readonly sweeps = new Set<Promise<void>>();
   private stopped = false;
   private lastState: BotState = 'Starting';
   private lastLevels = 0;
   private readonly regimeTicks: Record<Regime, number> = { neutral_low_vol: 0, up: 0, down: 0, high_vol_shock: 0 };
-  private readonly counts = { ticks: 0, placed: 0, acked: 0, rejected: 0, cancelled: 0, failed: 0, regimeChanges: 0, insideBook: 0 };
+  private readonly counts = { ticks: 0, regimeChanges: 0 };
 
   constructor(options: BotRuntimeOptions) {
     this.o = options;
@@ -111,9 +93,23 @@ export class BotRuntime {
     this.producer = `bot.${this.botId}`;
     this.account = new BotAccount(options.bot.instrument, options.bot.account.startBase, options.bot.account.startQuote);
     const inspect = options.inspect;
+    this.orders = new BotOrders({
+      botId: this.botId,
+      symbol: this.symbol,
+      clock: options.clock,
+      adapter: options.adapter,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(inspect ? { inspect } : {}),
+      ...(options.onFault ? { onFault: options.onFault } : {}),
+      emit: (type, payload, chain) => this.emit(type, payload, chain),
+      onFill: (f, orderPrice) => {
+        const feeQuote = this.account.onFill(f);
+        this.fills.push({ clientOrderId: f.clientOrderId, side: f.side, price: f.price, amount: f.amount, feeQuote, orderPrice, ts: f.ts });
+      },
+    });
     this.regimeActor = createActor(regimeMachine, { input: { regimeHoldTicks: options.bot.strategy.regimeHoldTicks }, ...(inspect ? { inspect } : {}) });
     this.opsActor = createActor(opsGuardMachine, inspect ? { inspect } : {});
-    this.opsActor.on('effect.cancel_all', (e) => void this.cancelAll(`ops_guard.${e.reason}`));
+    this.opsActor.on('effect.cancel_all', (e) => void this.orders.cancelAll(`ops_guard.${e.reason}`));
     this.supervision = supervise({
       policy: options.restartPolicy,
       clock: options.clock,
@@ -121,7 +117,7 @@ export class BotRuntime {
       escalate: (e) => this.escalate(e.reason, e.restarts, e.error),
     });
     this.bot = this.createBot();
-    this.updatesSub = options.adapter.updates$.subscribe((u) => this.onUpdate(u));
+    this.updatesSub = options.adapter.updates$.subscribe((u) => this.orders.onUpdate(u));
     this.fills$ = options.adapter.updates$.pipe(filter((u): u is OrderFill => u.type === 'order.fill' && u.symbol === this.symbol));
   }
 
@@ -163,8 +159,8 @@ export class BotRuntime {
     this.cancelSnapshot?.();
     this.supervision.stop();
     if (this.bot.getSnapshot().status === 'active') this.bot.send({ type: 'bot.stop' });
-    else void this.cancelAll('bot_stop');
-    await Promise.all([...this.sweeps]);
+    else void this.orders.cancelAll('bot_stop');
+    await this.orders.settled();
     this.lastState = 'Stopped';
     this.o.metrics?.setBotState(this.botId, 'Stopped');
     this.snapshotEvent();
@@ -174,7 +170,7 @@ export class BotRuntime {
     this.updatesSub.unsubscribe();
     this.regimeActor.stop();
     this.opsActor.stop();
-    for (const t of this.orders.values()) t.actor.stop();
+    this.orders.stopAll();
     if (this.bot.getSnapshot().status === 'active') this.bot.stop();
   }
 
@@ -188,7 +184,7 @@ export class BotRuntime {
       ...(inspect ? { inspect } : {}),
     });
     actor.on('effect.decision', ({ decision }) => this.perform(decision));
-    actor.on('effect.cancel_all', () => void this.cancelAll('bot_stop'));
+    actor.on('effect.cancel_all', () => void this.orders.cancelAll('bot_stop'));
     actor.subscribe({ error: (error) => this.onBotError(error) });
     return actor;
   }
@@ -206,14 +202,14 @@ export class BotRuntime {
     this.o.onFault?.(`bot ${this.botId}: machine failed`, error);
     this.emit('bot.failed', { error: error instanceof Error ? error.message : String(error), incarnation: this.incarnation });
     // Fail closed while the supervisor decides: nothing works unsupervised.
-    void this.cancelAll('bot_failed');
+    void this.orders.cancelAll('bot_failed');
     this.supervision.report({ type: `xstate.error.actor.${this.botId}`, error });
   }
 
   private escalate(reason: string, restarts: number, error: unknown): void {
     this.escalated = true;
     this.cancelTick?.();
-    void this.cancelAll('supervisor_escalation');
+    void this.orders.cancelAll('supervisor_escalation');
     this.lastState = 'HardStopped';
     this.o.metrics?.setBotState(this.botId, 'HardStopped');
     this.emit('supervisor.escalated', { reason, restarts, error: error instanceof Error ? error.message : String(error ?? '') });
@@ -242,7 +238,7 @@ export class BotRuntime {
       now: this.o.clock.now(),
       book: this.book,
       balances: this.account.balances(),
-      openOrders: this.openOrdersForController(),
+      openOrders: this.orders.forController(),
       fills: this.fills,
     };
     this.fills = [];
@@ -261,22 +257,14 @@ export class BotRuntime {
     if (this.telemetry.observed) this.telemetry.next(this.view());
   }
 
-  private openOrdersForController(): OpenOrder[] {
-    const out: OpenOrder[] = [];
-    for (const [clientOrderId, t] of this.orders) {
-      out.push({ clientOrderId, levelId: t.levelId, side: t.side, price: t.price, remaining: t.remaining, placedAt: t.placedAt, acked: t.acked, cancelling: t.cancelling });
-    }
-    return out;
-  }
-
   // ── effects ────────────────────────────────────────────────────────────────────────────────
 
   private perform(d: EppDecision): void {
     switch (d.type) {
       case 'place':
-        return this.place(d);
+        return this.orders.place(d, this.book);
       case 'cancel':
-        return this.cancel(d.clientOrderId, d.reason);
+        return this.orders.cancel(d.clientOrderId, d.reason);
       case 'regime.changed':
         this.counts.regimeChanges += 1;
         this.emit('regime.changed', { from: d.from, to: d.to });
@@ -310,148 +298,6 @@ export class BotRuntime {
     for (const r of reasons) if (!have.has(r as never)) this.opsActor.send({ type: 'ops.soft_raised', reason: r as never });
   }
 
-  private place(d: PlaceDecision): void {
-    const { clock, adapter } = this.o;
-    const book = this.book;
-    // Post-only orders at or through the opposite best would take liquidity: count them (must stay 0).
-    const inside = book !== null && (d.side === 'buy' ? d.price.gte(book.ask) : d.price.lte(book.bid));
-    if (inside) this.counts.insideBook += 1;
-    const created = this.emit('order.created', {
-      clientOrderId: d.clientOrderId, levelId: d.levelId, side: d.side, price: str(d.price), amount: str(d.amount), postOnly: d.postOnly, insideBook: inside,
-    });
-    const actor = createActor(orderMachine, { input: { clientOrderId: d.clientOrderId, amount: d.amount }, ...(this.o.inspect ? { inspect: this.o.inspect } : {}) });
-    const tracked: TrackedOrder = {
-      actor, levelId: d.levelId, side: d.side, price: d.price, remaining: d.amount, placedAt: clock.now(), acked: false, cancelling: false,
-      correlationId: created.eventId, lastEventId: created.eventId,
-    };
-    this.orders.set(d.clientOrderId, tracked);
-    this.counts.placed += 1;
-    this.o.metrics?.countOrder(this.botId, 'placed');
-    // The machine names the submit on entry to PendingNew; this is where it is performed.
-    actor.on('effect.submit', () => {
-      adapter.place({ clientOrderId: d.clientOrderId, symbol: this.symbol, side: d.side, price: d.price, amount: d.amount, postOnly: d.postOnly }).catch((error: unknown) => {
-        this.o.onFault?.(`bot ${this.botId}: place ${d.clientOrderId} failed`, error);
-        const t = this.orders.get(d.clientOrderId);
-        if (t === undefined) return;
-        t.actor.send({ type: 'order.failed', reason: error instanceof Error ? error.message : String(error) });
-        this.orderEvent(d.clientOrderId, t, 'order.failed', { error: error instanceof Error ? error.message : String(error) });
-        this.finish(d.clientOrderId, t);
-        this.counts.failed += 1;
-      });
-    });
-    actor.on('effect.cancel', () => this.sendCancel(d.clientOrderId));
-    actor.start();
-  }
-
-  private cancel(id: ClientOrderId, reason: string): void {
-    const t = this.orders.get(id);
-    if (t === undefined || t.cancelling) return;
-    t.cancelling = true;
-    this.orderEvent(id, t, 'order.cancel_requested', { reason });
-    const status = t.actor.getSnapshot().value;
-    if (status === 'Open' || status === 'PartiallyFilled') {
-      t.actor.send({ type: 'order.cancel_requested' }); // PendingCancel's entry names the cancel
-      return;
-    }
-    // Not acknowledged yet: the order table has no cancel from PendingNew; an ack timeout expires it.
-    if (reason === 'ack_timeout') t.actor.send({ type: 'order.ack_timeout' });
-    this.sendCancel(id);
-  }
-
-  private sendCancel(id: ClientOrderId): void {
-    this.o.adapter.cancel(id).then(
-      (outcome) => {
-        if (outcome.type !== 'order.cancel_reject') return; // the cancellation itself came through updates$
-        const t = this.orders.get(id);
-        if (t === undefined) return;
-        t.cancelling = false;
-        t.actor.send({ type: 'order.cancel_rejected' });
-        this.orderEvent(id, t, 'order.cancel_rejected', { reason: outcome.reason });
-      },
-      (error: unknown) => this.o.onFault?.(`bot ${this.botId}: cancel ${id} failed`, error),
-    );
-  }
-
-  /** Cancels every order of the bot on the venue (kill switch, stop, escalation, ops-guard). */
-  private cancelAll(reason: string): Promise<void> {
-    if (this.orders.size > 0) {
-      this.emit('order.cancel_all', { reason, openOrders: this.orders.size });
-      // Order by order first: each cancel is performed now, so its outcome is recorded in order.
-      for (const [id, t] of [...this.orders]) {
-        if (t.cancelling) continue;
-        t.cancelling = true;
-        const status = t.actor.getSnapshot().value;
-        if (status === 'Open' || status === 'PartiallyFilled') t.actor.send({ type: 'order.cancel_requested' });
-        else this.sendCancel(id);
-      }
-    }
-    // Then the venue-wide cancel of the symbol, for anything the bot does not know about.
-    const sweep = this.o.adapter.cancelAll(this.symbol).then(
-      () => undefined,
-      (error: unknown) => this.o.onFault?.(`bot ${this.botId}: cancel-all failed`, error),
-    );
-    this.sweeps.add(sweep);
-    void sweep.then(() => this.sweeps.delete(sweep));
-    return sweep;
-  }
-
-
-  // ── venue updates ──────────────────────────────────────────────────────────────────────────
-
-  private onUpdate(u: ExecutionUpdate): void {
-    if (u.symbol !== this.symbol) return;
-    const t = this.orders.get(u.clientOrderId);
-    if (t === undefined) return;
-    switch (u.type) {
-      case 'order.ack':
-        t.acked = true;
-        t.actor.send({ type: 'order.acked' });
-        this.counts.acked += 1;
-        this.orderEvent(u.clientOrderId, t, 'order.acked', { price: str(u.price), amount: str(u.amount) });
-        return;
-      case 'order.reject':
-        t.actor.send({ type: 'order.rejected', reason: u.reason });
-        this.counts.rejected += 1;
-        this.o.metrics?.countOrder(this.botId, 'rejected');
-        this.orderEvent(u.clientOrderId, t, 'order.rejected', { reason: u.reason });
-        this.finish(u.clientOrderId, t);
-        return;
-      case 'order.fill':
-        return this.onFill(u, t);
-      case 'order.cancelled': {
-        // A cancel before the ack is the venue refusing the (never rested) order.
-        if (t.actor.getSnapshot().value === 'PendingNew') t.actor.send({ type: 'order.rejected', reason: 'cancelled_before_ack' });
-        else t.actor.send({ type: 'order.cancelled' });
-        this.counts.cancelled += 1;
-        this.o.metrics?.countOrder(this.botId, 'cancelled');
-        this.orderEvent(u.clientOrderId, t, 'order.cancelled', { remaining: str(u.remaining), acked: t.acked });
-        this.finish(u.clientOrderId, t);
-        return;
-      }
-    }
-  }
-
-  private onFill(f: OrderFill, t: TrackedOrder): void {
-    const feeQuote = this.account.onFill(f);
-    this.fills.push({ clientOrderId: f.clientOrderId, side: f.side, price: f.price, amount: f.amount, feeQuote, orderPrice: t.price, ts: f.ts });
-    t.remaining = f.remaining;
-    const done = f.remaining.lte(ZERO);
-    t.actor.send(done ? { type: 'order.filled', amount: f.amount } : { type: 'order.partially_filled', amount: f.amount });
-    this.o.metrics?.countOrder(this.botId, 'filled');
-    this.orderEvent(f.clientOrderId, t, 'order.filled', {
-      side: f.side, price: str(f.price), amount: str(f.amount), fee: str(f.fee), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: str(f.remaining),
-    });
-    if (done) this.finish(f.clientOrderId, t);
-  }
-
-  private finish(id: ClientOrderId, t: TrackedOrder): void {
-    this.orders.delete(id);
-    // Not now: this may run inside the order machine's own transition (a cancel the venue confirms
-    // synchronously from PendingCancel's entry), with the confirming event still in its mailbox.
-    // Stopping it here would drop that event; once the current call stack unwinds it has been processed.
-    queueMicrotask(() => t.actor.stop());
-  }
-
   // ── events, metrics, views ─────────────────────────────────────────────────────────────────
 
   private emit(type: string, payload: Record<string, unknown>, chain?: { correlationId: string; causationId: string }): { eventId: string } {
@@ -463,11 +309,6 @@ export class BotRuntime {
       ...(chain ?? {}),
     });
     return e;
-  }
-
-  private orderEvent(id: ClientOrderId, t: TrackedOrder, type: string, payload: Record<string, unknown>): void {
-    const e = this.emit(type, { clientOrderId: id, ...payload }, { correlationId: t.correlationId, causationId: t.lastEventId });
-    t.lastEventId = e.eventId;
   }
 
   private snapshotEvent(): void {
@@ -492,7 +333,7 @@ export class BotRuntime {
 
   private observe(tickSeconds: number, regime: Regime | null): void {
     const m = this.o.metrics;
-    this.lastLevels = Math.max(...(['buy', 'sell'] as const).map((s) => [...this.orders.values()].filter((o) => o.side === s).length));
+    this.lastLevels = Math.max(...(['buy', 'sell'] as const).map((s) => this.orders.list().filter((o) => o.side === s).length));
     if (m === undefined) return;
     const f = this.account.figures();
     m.ticksTotal.inc({ bot: this.botId });
@@ -514,7 +355,7 @@ export class BotRuntime {
   view(): BotView {
     const f = this.account.figures();
     const ctx = this.bot.getSnapshot().context;
-    const live = [...this.orders.values()];
+    const live = this.orders.list();
     const bestBuy = live.filter((o) => o.side === 'buy').reduce<Decimal | null>((b, o) => (b === null || o.price.gt(b) ? o.price : b), null);
     const bestSell = live.filter((o) => o.side === 'sell').reduce<Decimal | null>((b, o) => (b === null || o.price.lt(b) ? o.price : b), null);
     const mid = this.book === null ? null : midOf(this.book);
@@ -548,11 +389,11 @@ export class BotRuntime {
       regimeTicks,
       regimeChanges: this.counts.regimeChanges,
       ticks: this.counts.ticks,
-      ordersPlaced: this.counts.placed,
-      ordersAcked: this.counts.acked,
-      ordersRejected: this.counts.rejected,
-      ordersCancelled: this.counts.cancelled,
-      ordersFailed: this.counts.failed,
+      ordersPlaced: this.orders.counts.placed,
+      ordersAcked: this.orders.counts.acked,
+      ordersRejected: this.orders.counts.rejected,
+      ordersCancelled: this.orders.counts.cancelled,
+      ordersFailed: this.orders.counts.failed,
       fills: v.fills,
       volumeBase: str(v.base),
       volumeQuote: str(v.quote),
@@ -562,7 +403,7 @@ export class BotRuntime {
       equityOpen: str(f.equityOpen),
       equityClose: str(f.equity),
       maxDrawdownPct: str(this.account.maxDrawdown.toDecimalPlaces(10)),
-      insideBookPlacements: this.counts.insideBook,
+      insideBookPlacements: this.orders.counts.insideBook,
       openOrdersAtEnd: this.orders.size,
       baseClose: str(f.base),
       quoteClose: str(f.quote),

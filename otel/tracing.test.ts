@@ -1,42 +1,10 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { opsGuardMachine } from '../machines/ops-guard.machine.ts';
 import { ATTR_FROM, ATTR_TO } from './attributes.ts';
+import { type OtlpBody, type Received, attr, startReceiver } from './otlp-receiver.fixtures.ts';
 import { transitionTracer } from './transition-tracer.ts';
 import { startTracing } from './tracing.ts';
-
-interface Received {
-  readonly method: string | undefined;
-  readonly url: string | undefined;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/** A local OTLP/HTTP receiver: records every request and answers 200 with an empty JSON body. */
-async function startReceiver() {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return { endpoint: `http://127.0.0.1:${port}`, received, close };
-}
-
-interface OtlpAttr { key: string; value: { stringValue?: string } }
-interface OtlpSpan { name: string; attributes: OtlpAttr[] }
-interface OtlpBody {
-  resourceSpans: { resource: { attributes: OtlpAttr[] }; scopeSpans: { spans: OtlpSpan[] }[] }[];
-}
-const attr = (attrs: readonly OtlpAttr[], key: string) => attrs.find((a) => a.key === key)?.value.stringValue;
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {

@@ -3,30 +3,16 @@
  * receiver (as in otel/tracing.test.ts: records every POST, answers 200 `{}`); the desk exports
  * one span per machine transition as OTLP JSON to <endpoint>/v1/traces.
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTR_BOT_ID, ATTR_FROM, ATTR_MACHINE, ATTR_TO } from '../../otel/attributes.ts';
+import { type OtlpBody, type Received, attr, startReceiver } from '../../otel/otlp-receiver.fixtures.ts';
 import { deskChild } from './desk-up.helpers.ts';
 
-interface Received { method: string | undefined; url: string | undefined; headers: IncomingHttpHeaders; body: string }
-interface OtlpAttr { key: string; value: { stringValue?: string } }
-interface OtlpSpan { name: string; attributes: OtlpAttr[] }
-interface OtlpBody { resourceSpans: { resource: { attributes: OtlpAttr[] }; scopeSpans: { spans: OtlpSpan[] }[] }[] }
-const attr = (attrs: readonly OtlpAttr[], key: string): string | undefined => attrs.find((a) => a.key === key)?.value.stringValue;
-
-const received: Received[] = [];
-const server = createServer((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-  });
-});
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let received: Received[] = [];
 
 let tmp = '';
 let exit: { code: number | null; stdout: string; stderr: string };
@@ -35,10 +21,10 @@ let bodies: OtlpBody[] = [];
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'desk-e2e-up-tracing-'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  receiver = await startReceiver();
+  received = receiver.received;
   // 150 s of data: the bots warm up for about a minute of market time before they quote (Running).
-  exit = await deskChild(['up', '--speed', 'max', '--duration', '150', '--var', tmp, '--no-view'], { OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }).exited;
+  exit = await deskChild(['up', '--speed', 'max', '--duration', '150', '--var', tmp, '--no-view'], { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }).exited;
   bodies = received.filter((r) => r.url === '/v1/traces').map((r) => JSON.parse(r.body) as OtlpBody);
   spans = bodies.flatMap((b) =>
     b.resourceSpans.flatMap((r) =>
@@ -59,7 +45,7 @@ beforeAll(async () => {
   );
 }, 60_000);
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await receiver.close();
   await rm(tmp, { recursive: true, force: true });
 });
 
