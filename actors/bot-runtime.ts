@@ -18,10 +18,10 @@ import type { ExecutionAdapter, OrderFill } from '../adapters/execution/types.ts
 import type { BotConfig } from '../config/schema/desk.ts';
 import type { BookTop } from '../domain/market/types.ts';
 import { midOf } from '../domain/market/types.ts';
-import type { Decimal } from '../domain/money/decimal.ts';
+import { type Decimal, ZERO as ZERO_DEC } from '../domain/money/decimal.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import { REGIMES, type Regime } from '../domain/strategy/epp/config.ts';
-import { dayToJson } from '../domain/strategy/epp/day.ts';
+import { type DayCountersJson, dayToJson } from '../domain/strategy/epp/day.ts';
 import type { EppDecision } from '../domain/strategy/epp/decisions.ts';
 import type { EppFill, EppInputs } from '../domain/strategy/epp/types.ts';
 import { botMachine } from '../machines/bot.machine.ts';
@@ -50,6 +50,28 @@ export interface BotRuntimeOptions {
   readonly inspect?: Inspect;
   /** Reports a fault the bot survived (a failed place, a supervisor restart) for the operator log. */
   readonly onFault?: (message: string, error: unknown) => void;
+  /** Persisted daily counters to restore (same UTC day only: a restart never resets a loss limit). */
+  readonly day?: DayCountersJson | null;
+  /** Called with the daily counters at every snapshot, day rollover and stop (to persist them). */
+  readonly onDayState?: (day: DayCountersJson) => void;
+  /**
+   * The bot's own HARD_STOP, for the kill switch: with a hook the kill switch cancels and verifies;
+   * without one the ops guard's cancel-all is the only path (the embedded desk).
+   */
+  readonly onHardStop?: (reason: string) => void;
+}
+
+/** What the portfolio-risk monitor needs from a bot (published on `desk.bot.<id>.snapshot`). */
+export interface BotRiskSnapshot {
+  readonly botId: string;
+  /** Wall-clock time the snapshot was taken (the monitor judges staleness on it). */
+  readonly ts: number;
+  readonly quoteAsset: string;
+  readonly equity: string;
+  /** Equity at the day's open (the controller's day counters), null until one is seen. */
+  readonly equityDayOpen: string | null;
+  readonly positions: readonly { readonly asset: string; readonly base: string; readonly mark: string | null; readonly pendingBuyBase: string; readonly pendingSellBase: string }[];
+  readonly state: string;
 }
 
 /** Commands the bot accepts (already validated by the command handler). */
@@ -82,6 +104,8 @@ export class BotRuntime {
   private escalated = false;
   private stopped = false;
   private lastState: BotState = 'Starting';
+  private holds = { portfolio: false, controlPlane: false };
+  private dayRolled = false;
   private lastLevels = 0;
   private readonly regimeTicks: Record<Regime, number> = { neutral_low_vol: 0, up: 0, down: 0, high_vol_shock: 0 };
   private readonly counts = { ticks: 0, regimeChanges: 0 };
@@ -146,6 +170,29 @@ export class BotRuntime {
     if (cmd.type === 'resume') this.opsActor.send({ type: 'ops.resume' });
   }
 
+  /** Holds a soft pause from outside the bot (portfolio risk, lost control plane) until released; applied on the next tick. */
+  setHold(kind: 'portfolio' | 'control_plane', active: boolean): void {
+    if (kind === 'portfolio') this.holds = { ...this.holds, portfolio: active };
+    else this.holds = { ...this.holds, controlPlane: active };
+  }
+
+  /** The bot as the portfolio-risk monitor sees it; `wallNow` stamps it. */
+  riskSnapshot(wallNow: number): BotRiskSnapshot {
+    const f = this.account.figures();
+    const day = this.bot.getSnapshot().context.epp.day;
+    const pending = (side: 'buy' | 'sell'): Decimal => this.orders.list().filter((o) => o.side === side).reduce((a, o) => a.plus(o.remaining), ZERO_DEC);
+    const mark = this.book === null ? null : midOf(this.book).toFixed();
+    return {
+      botId: this.botId,
+      ts: wallNow,
+      quoteAsset: this.o.bot.instrument.quote,
+      equity: f.equity.toFixed(),
+      equityDayOpen: day.equityOpen === null ? null : day.equityOpen.toFixed(),
+      positions: [{ asset: this.o.bot.instrument.base, base: f.base.toFixed(), mark, pendingBuyBase: pending('buy').toFixed(), pendingSellBase: pending('sell').toFixed() }],
+      state: this.lastState,
+    };
+  }
+
   /** Why the bot cannot take a command now, or null when it can. */
   commandRefusal(): string | null {
     return this.stopped || this.escalated ? `bot ${this.botId} is ${this.stopped ? 'stopped' : 'escalated (HardStopped by its supervisor)'}` : null;
@@ -178,7 +225,7 @@ export class BotRuntime {
 
   private createBot(): Actor<typeof botMachine> {
     const { bot, clock, inspect } = this.o;
-    const day = this.incarnation === 0 ? null : dayToJson(this.bot.getSnapshot().context.epp.day);
+    const day = this.incarnation === 0 ? (this.o.day ?? null) : dayToJson(this.bot.getSnapshot().context.epp.day);
     const actor = createActor(botMachine, {
       input: { config: bot.strategy, rules: bot.instrument, botId: bot.id, now: clock.now(), day },
       ...(inspect ? { inspect } : {}),
@@ -240,12 +287,18 @@ export class BotRuntime {
       balances: this.account.balances(),
       openOrders: this.orders.forController(),
       fills: this.fills,
+      ...(this.holds.portfolio ? { portfolioPaused: true } : {}),
+      ...(this.holds.controlPlane ? { controlPlaneLost: true } : {}),
     };
     this.fills = [];
     this.bot.send({ type: 'bot.tick', inputs });
     const snap = this.bot.getSnapshot();
     if (snap.status !== 'active') return; // failed: the supervisor has it
     this.counts.ticks += 1;
+    if (this.dayRolled) {
+      this.dayRolled = false;
+      this.persistDay();
+    }
     const state = typeof snap.value === 'string' ? (snap.value as BotState) : this.lastState;
     this.lastState = this.escalated ? 'HardStopped' : state;
     const regime = snap.context.epp.regime.current;
@@ -280,6 +333,7 @@ export class BotRuntime {
       case 'ops.hard_stop':
         this.emit('risk.decision', { action: 'hard_stop', reason: d.reason, scope: 'bot' });
         this.opsActor.send({ type: 'ops.hard', reason: d.reason });
+        this.o.onHardStop?.(d.reason);
         this.emit('ops_guard.transition', { to: 'HardStop', reasons: [d.reason] });
         return;
       case 'warn':
@@ -287,6 +341,7 @@ export class BotRuntime {
         return;
       case 'day.rollover':
         this.emit('day.rollover', { ...dayToJson(d.day) } as unknown as Record<string, string | number | null>);
+        this.dayRolled = true; // persisted after the tick, when the machine holds the new day
         return;
     }
   }
@@ -311,7 +366,13 @@ export class BotRuntime {
     return e;
   }
 
+  private persistDay(): void {
+    if (this.o.onDayState === undefined) return;
+    this.o.onDayState(dayToJson(this.bot.getSnapshot().context.epp.day));
+  }
+
   private snapshotEvent(): void {
+    this.persistDay();
     const f = this.account.figures();
     const ctx = this.bot.getSnapshot().context;
     this.emit('state.snapshot', {

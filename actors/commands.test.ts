@@ -241,4 +241,18 @@ describe('operator commands on the bus', () => {
     expect(s.ofType('command.applied')).toHaveLength(0);
     expect(s.ofType('command.rejected')).toHaveLength(1);
   });
+
+  it('in owned mode a handler answers only its own bots and `all`; a bot nobody owns gets no responders', async () => {
+    const s = started();
+    s.handler.stop();
+    const owned = startCommandHandler({ bus: s.bus, bots: new Map([['alpha', s.alpha]]), log: createEventLog({ append: () => undefined }), wallClock: s.wall, eventClock: s.clock, mode: 'owned' });
+    try {
+      expect((await s.send('alpha', cmd())).ok).toBe(true);
+      expect((await s.send('all', cmd())).ok).toBe(true);
+      await expect(s.send('beta', cmd())).rejects.toThrow(/no responders/i);
+      await expect(s.send('nobody', cmd())).rejects.toThrow(/no responders/i);
+    } finally {
+      owned.stop();
+    }
+  });
 });

@@ -45,6 +45,12 @@ export interface CommandHandlerOptions {
   readonly wallClock: Clock;
   /** Timestamp of audit events (the desk's clock: virtual in a replay). */
   readonly eventClock: Clock;
+  /**
+   * `exclusive` (default): answers every `desk.cmd.*` and refuses unknown bots with `unknown_bot`.
+   * `owned`: answers only `desk.cmd.<own bot>` and `desk.cmd.all` — several desks (hosts) share
+   * the bus, and a bot no host owns gets NATS's "no responders", which the CLI reports as unknown.
+   */
+  readonly mode?: 'exclusive' | 'owned';
 }
 
 function toBotCommand(c: CommandMsg): BotCommand | string {
@@ -106,9 +112,13 @@ export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; h
     return done({ ok: true, id: c.id, botId: target, state: targets[0]?.view().state ?? 'unknown' });
   }
 
-  const sub: Subscription = o.bus.subscribe(SUBJECT_PATTERNS.allCommands, (msg: BusMsg) => {
+  const onMsg = (msg: BusMsg): void => {
     const target = msg.subject.slice(CMD_PREFIX.length);
     msg.respond(handle(target, msg.data));
-  });
-  return { stop: () => sub.unsubscribe(), handle };
+  };
+  const subs: Subscription[] =
+    (o.mode ?? 'exclusive') === 'exclusive'
+      ? [o.bus.subscribe(SUBJECT_PATTERNS.allCommands, onMsg)]
+      : [...o.bots.keys(), ALL_TARGET].map((id) => o.bus.subscribe(`${CMD_PREFIX}${id}`, onMsg));
+  return { stop: () => subs.forEach((x) => x.unsubscribe()), handle };
 }

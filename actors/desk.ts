@@ -24,6 +24,8 @@ import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
 import { createJsonlWriter, type JsonlWriter } from '../adapters/store/jsonl-writer.ts';
 import { recoverSeqState } from '../adapters/store/recover.ts';
 import type { BotConfig, DeskConfig } from '../config/schema/desk.ts';
+import type { EventEnvelope, SeqState } from '../domain/events/envelope.ts';
+import type { Clock } from '../domain/ports/clock.ts';
 import type { CaptureMessage } from '../domain/market/index.ts';
 import type { BookTop } from '../domain/market/types.ts';
 import type { RestartPolicy } from '../machines/restart-policy.ts';
@@ -32,7 +34,7 @@ import type { Logger } from '../otel/logger.ts';
 import { bookEvents } from '../streams/book.stream.ts';
 import { readCaptureMessages } from '../streams/capture-messages.ts';
 import { trades } from '../streams/trades.stream.ts';
-import { BotRuntime } from './bot-runtime.ts';
+import { BotRuntime, type BotRuntimeOptions } from './bot-runtime.ts';
 import { startCommandHandler } from './commands.ts';
 import type { DeskSummary, DeskView } from './desk-view.ts';
 import { createEventLog, type EventLog } from './event-log.ts';
@@ -57,8 +59,29 @@ export interface DeskOptions {
   /** Per-bot inspection observer (e.g. a transition tracer that knows the bot id); wins over `inspect`. */
   readonly inspectFor?: (botId: string) => (event: InspectionEvent) => void;
   readonly bus?: Bus;
-  /** Called once the captures are loaded, with the number of messages to replay. */
+  /** Called once the captures are loaded and the bots started, with the number of messages to replay. */
   readonly onLoaded?: (messages: number) => void;
+  /**
+   * Where events go instead of `<varDir>/events` (e.g. JetStream), with the per-producer seqs to
+   * continue from. The desk flushes it at the end but does not close it (the owner may share it).
+   */
+  readonly sink?: { readonly target: DeskEventSink; readonly seqState: SeqState };
+  /**
+   * `exclusive` (default): this desk answers every `desk.cmd.*`, refusing unknown bots.
+   * `owned`: it answers only its own bots' subjects and `desk.cmd.all` (several desks share a bus).
+   */
+  readonly commandMode?: 'exclusive' | 'owned';
+  /** Extra options per bot (persisted day counters, hooks) — used by a bot host. */
+  readonly botOptions?: (bot: BotConfig) => Partial<Pick<BotRuntimeOptions, 'day' | 'onDayState' | 'onHardStop'>>;
+  /** Wall clock for command expiry and risk snapshots (default: the real one). */
+  readonly wallClock?: Clock;
+}
+
+/** An event store the desk writes to: the JSONL writer or a JetStream publisher. */
+export interface DeskEventSink {
+  append(event: EventEnvelope): unknown;
+  flush(): Promise<void>;
+  readonly pending: number;
 }
 
 /** How many messages `--speed max` plays between two yields to the event loop. */
@@ -92,7 +115,7 @@ export class Desk {
   private stopRequested: StopReason | null = null;
   private bots: BotRuntime[] = [];
   private progress = { nowMs: 0, startMs: 0, endMs: 0, messages: 0, totalMessages: 0 };
-  private writer: JsonlWriter | null = null;
+  private writer: DeskEventSink | null = null;
 
   constructor(options: DeskOptions) {
     this.o = options;
@@ -106,6 +129,11 @@ export class Desk {
   /** The live view: per-bot status and replay progress. */
   view(): DeskView {
     return { bots: this.bots.map((b) => b.view()), progress: { ...this.progress, speed: String(this.o.speed) } };
+  }
+
+  /** The running bots (empty before `run` has loaded the data). */
+  get runtimes(): readonly BotRuntime[] {
+    return this.bots;
   }
 
   /** Events buffered in the store and not yet flushed. */
@@ -134,10 +162,19 @@ export class Desk {
     this.progress = { nowMs: first, startMs: first, endMs: lastTs, messages: 0, totalMessages };
 
     const clock = new VirtualClock(first);
-    const eventsDir = join(this.o.varDir, 'events');
-    const writer = createJsonlWriter({ dir: eventsDir, flushEvery: config.runtime.flushEvery, flushIntervalMs: config.runtime.flushIntervalMs });
-    this.writer = writer;
-    const log = createEventLog(writer, await recoverSeqState(eventsDir));
+    const wall = this.o.wallClock ?? new WallClock();
+    let jsonl: JsonlWriter | null = null;
+    let log: EventLog;
+    if (this.o.sink !== undefined) {
+      this.writer = this.o.sink.target;
+      log = createEventLog(this.o.sink.target, this.o.sink.seqState);
+    } else {
+      const eventsDir = join(this.o.varDir, 'events');
+      jsonl = createJsonlWriter({ dir: eventsDir, flushEvery: config.runtime.flushEvery, flushIntervalMs: config.runtime.flushIntervalMs });
+      this.writer = jsonl;
+      log = createEventLog(jsonl, await recoverSeqState(eventsDir));
+    }
+    const writer = this.writer;
     const bus = this.o.bus ?? new InProcessBus();
 
     // Per feed: the bots and paper venues on its symbol, behind book$ and trades$.
@@ -156,6 +193,7 @@ export class Desk {
         ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
         ...(this.o.inspectFor ? { inspect: this.o.inspectFor(bot.id) } : this.o.inspect ? { inspect: this.o.inspect } : {}),
         onFault: (message, error) => logger.warn({ err: error }, message),
+        ...(this.o.botOptions ? this.o.botOptions(bot) : {}),
       });
       this.bots.push(runtime);
       byId.set(bot.id, runtime);
@@ -167,10 +205,10 @@ export class Desk {
       });
       input.pipe(trades()).subscribe((trade) => adapter.onMarket({ type: 'market.trade', trade }));
       // Telemetry on the bus subjects the NATS control plane uses (desk.bot.<id>.snapshot|fill).
-      runtime.telemetry$.subscribe((view) => bus.publish(botSubject(bot.id, 'snapshot'), { ...view, ts: clock.now() }));
+      runtime.telemetry$.subscribe((view) => bus.publish(botSubject(bot.id, 'snapshot'), { ...view, ts: clock.now(), risk: { ...runtime.riskSnapshot(wall.now()) } }));
       runtime.fills$.subscribe((f) => bus.publish(botSubject(bot.id, 'fill'), { botId: bot.id, ts: f.ts, clientOrderId: f.clientOrderId, side: f.side, price: f.price.toFixed(), amount: f.amount.toFixed(), fee: f.fee.toFixed(), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: f.remaining.toFixed() }));
     }
-    const commands = startCommandHandler({ bus, bots: byId, log, wallClock: new WallClock(), eventClock: clock });
+    const commands = startCommandHandler({ bus, bots: byId, log, wallClock: wall, eventClock: clock, mode: this.o.commandMode ?? 'exclusive' });
 
     const startEvent = log.append('desk', {
       type: 'desk.started',
@@ -220,7 +258,8 @@ export class Desk {
       causationId: startEvent.eventId,
       payload: { endedBy, messages: this.progress.messages, openOrders: this.bots.reduce((n, b) => n + b.openOrderCount, 0) },
     });
-    await writer.close();
+    if (jsonl !== null) await jsonl.close();
+    else await writer.flush();
     if (this.o.bus === undefined) await bus.close();
     logger.info({ endedBy, events: log.count }, 'desk stopped');
     return {

@@ -20,6 +20,10 @@ export const SOFT_REASONS = [
   'position_drift',
   'margin_ratio',
   'operator_pause',
+  /** The desk's portfolio risk soft-paused this bot (a cross-bot limit; strategy-independent). */
+  'portfolio_risk',
+  /** The bot's host lost the control plane (NATS, or the portfolio-risk heartbeat): fail closed. */
+  'control_plane',
 ] as const;
 export type SoftReason = (typeof SOFT_REASONS)[number];
 

@@ -188,4 +188,17 @@ describe('SOFT_PAUSE reasons (§8): cancel the orders, place none until every re
     expect(types(sim.last.decisions)[0]).toBe('ops.resume');
     expect(placeCount(sim.last.decisions)).toBe(8);
   });
+
+  it('a portfolio-risk hold and a lost control plane pause while they hold, then quoting resumes', () => {
+    let sim = running(C, {});
+    sim = simStep(sim, C, TEST_RULES, { portfolioPaused: true, controlPlaneLost: true });
+    expect(sim.last.decisions.find((x) => x.type === 'ops.soft_pause')).toEqual({ type: 'ops.soft_pause', reasons: ['portfolio_risk', 'control_plane'] });
+    expect(sim.last.status).toBe('soft_paused');
+    expect(placeCount(sim.last.decisions)).toBe(0);
+    sim = simStep(sim, C, TEST_RULES, { controlPlaneLost: true });
+    expect([sim.last.status, sim.last.decisions]).toEqual(['soft_paused', [{ type: 'ops.soft_pause', reasons: ['control_plane'] }]]);
+    sim = simStep(sim, C, TEST_RULES);
+    expect(types(sim.last.decisions)[0]).toBe('ops.resume');
+    expect(placeCount(sim.last.decisions)).toBe(8);
+  });
 });

@@ -91,6 +91,8 @@ export interface SoftCheckInputs {
   readonly cancelBreach: boolean;
   readonly edgeGateBlocked: boolean;
   readonly operatorPaused: boolean;
+  readonly portfolioPaused: boolean;
+  readonly controlPlaneLost: boolean;
 }
 
 /** The soft reasons that hold, in the fixed order of `SOFT_REASONS`. */
@@ -105,6 +107,8 @@ export function softReasons(x: SoftCheckInputs, config: EppConfig): SoftReason[]
   if (x.positionDriftPct !== null && x.positionDriftPct.abs().gte(config.positionDriftPausePct)) out.push('position_drift');
   if (x.marginRatio !== null && x.marginRatio.lt(config.marginRatioSoft)) out.push('margin_ratio');
   if (x.operatorPaused) out.push('operator_pause');
+  if (x.portfolioPaused) out.push('portfolio_risk');
+  if (x.controlPlaneLost) out.push('control_plane');
   return out;
 }
 

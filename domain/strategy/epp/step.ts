@@ -232,6 +232,8 @@ export function eppStep(state: EppState, inputs: EppInputs, config: EppConfig, r
       cancelBreach: budget.breach,
       edgeGateBlocked: s.gate.blocked,
       operatorPaused: s.operatorPaused,
+      portfolioPaused: inputs.portfolioPaused === true,
+      controlPlaneLost: inputs.controlPlaneLost === true,
     },
     config,
   );

@@ -92,4 +92,8 @@ export interface EppInputs {
   /** Position drift vs the venue as a fraction (from the reconciler). */
   readonly positionDriftPct?: Decimal;
   readonly intents?: readonly EppIntent[];
+  /** The portfolio risk holds a soft pause on this bot (cleared by the risk process when the limit clears). */
+  readonly portfolioPaused?: boolean;
+  /** The host has lost the control plane (NATS or the risk heartbeat); the bot pauses until it is back. */
+  readonly controlPlaneLost?: boolean;
 }
