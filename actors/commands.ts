@@ -51,6 +51,8 @@ export interface CommandHandlerOptions {
    * the bus, and a bot no host owns gets NATS's "no responders", which the CLI reports as unknown.
    */
   readonly mode?: 'exclusive' | 'owned';
+  /** The audit events' producer (default `desk.commands`; unique per desk when desks share a store). */
+  readonly producer?: string;
 }
 
 function toBotCommand(c: CommandMsg): BotCommand | string {
@@ -76,7 +78,7 @@ export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; h
   const replies = new Map<string, CommandReply>();
 
   const audit = (type: string, payload: Record<string, unknown>, botId: string | null, correlationId?: string): string =>
-    o.log.append('desk.commands', { type, ts: o.eventClock.now(), botId, payload: payload as never, ...(correlationId ? { correlationId, causationId: correlationId } : {}) }).eventId;
+    o.log.append(o.producer ?? 'desk.commands', { type, ts: o.eventClock.now(), botId, payload: payload as never, ...(correlationId ? { correlationId, causationId: correlationId } : {}) }).eventId;
 
   function handle(target: string, data: unknown): CommandReply {
     const parsed = commandSchema.safeParse(data);

@@ -75,6 +75,11 @@ export interface DeskOptions {
   readonly botOptions?: (bot: BotConfig) => Partial<Pick<BotRuntimeOptions, 'day' | 'onDayState' | 'onHardStop'>>;
   /** Wall clock for command expiry and risk snapshots (default: the real one). */
   readonly wallClock?: Clock;
+  /**
+   * Names this desk's own producers (`desk.<name>`, `desk.commands.<name>`) when several desks
+   * share one event store (a host runs one desk per spawned bot); default `desk`, `desk.commands`.
+   */
+  readonly name?: string;
 }
 
 /** An event store the desk writes to: the JSONL writer or a JetStream publisher. */
@@ -208,9 +213,10 @@ export class Desk {
       runtime.telemetry$.subscribe((view) => bus.publish(botSubject(bot.id, 'snapshot'), { ...view, ts: clock.now(), risk: { ...runtime.riskSnapshot(wall.now()) } }));
       runtime.fills$.subscribe((f) => bus.publish(botSubject(bot.id, 'fill'), { botId: bot.id, ts: f.ts, clientOrderId: f.clientOrderId, side: f.side, price: f.price.toFixed(), amount: f.amount.toFixed(), fee: f.fee.toFixed(), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: f.remaining.toFixed() }));
     }
-    const commands = startCommandHandler({ bus, bots: byId, log, wallClock: wall, eventClock: clock, mode: this.o.commandMode ?? 'exclusive' });
+    const commands = startCommandHandler({ bus, bots: byId, log, wallClock: wall, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
 
-    const startEvent = log.append('desk', {
+    const deskProducer = this.o.name === undefined ? 'desk' : `desk.${this.o.name}`;
+    const startEvent = log.append(deskProducer, {
       type: 'desk.started',
       ts: clock.now(),
       payload: { config: this.o.configName, seed: this.o.seed ?? null, speed: String(this.o.speed), bots: config.bots.map((b) => b.id), messages: totalMessages },
@@ -251,7 +257,7 @@ export class Desk {
     await yieldToLoop(); // lets cancel/ack promise handlers settle before the venues close
     for (const a of adapters) await a.close();
     for (const s of inputs) s.complete();
-    log.append('desk', {
+    log.append(deskProducer, {
       type: 'desk.stopped',
       ts: clock.now(),
       correlationId: startEvent.eventId,

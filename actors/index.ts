@@ -11,3 +11,4 @@ export type { EventInput, EventLog, EventSinkTarget } from './event-log.ts';
 export { ALL_TARGET, startCommandHandler } from './commands.ts';
 export type { CommandReply, CommandErrorCode } from './commands.ts';
 export type * from './desk-view.ts';
+export * from './kill-switch.ts';

@@ -11,3 +11,5 @@ export { decideFailure, restartsInWindow, supervisorMachine } from './supervisor
 export type { ChildRecord, ChildStatus, EscalationReason, FailureDecision, SupervisorCtx, SupervisorEffect, SupervisorEvent, SupervisorInput } from './supervisor.machine.ts';
 export { botEppInit, botIdPrefix, botMachine } from './bot.machine.ts';
 export type { BotCtx, BotEffect, BotEvent, BotInput } from './bot.machine.ts';
+export * from './kill-switch.machine.ts';
+export * from './portfolio-risk.machine.ts';

@@ -12,6 +12,8 @@ import { instrumentSchema, toInstrumentRules, VENUES } from './instrument.ts';
 import type { Venue } from './instrument.ts';
 import { type PaperAccount, paperSchema, toPaperAccount, toPaperConfig } from './paper.ts';
 import { strategySchema, toEppConfig } from './strategy.ts';
+import { portfolioLimitsSchema, toPortfolioLimits } from './portfolio.ts';
+import type { PortfolioLimits } from '../../domain/risk/portfolio.ts';
 
 const botShape = {
   id: stringField(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a bot id of lower-case letters, digits, "-" and "_" (at most 64)', {
@@ -85,6 +87,7 @@ export const deskSchema = strictObject(
       .describe('The bots this desk runs. Required.'),
     market_data: marketDataSchema.optional().describe('Market data source for the bots. Optional.'),
     runtime: runtimeSchema.prefault({}).describe('How the runtime ticks bots and flushes the event store; every key is optional.'),
+    portfolio_limits: portfolioLimitsSchema.prefault({}).describe('Cross-bot limits the portfolio-risk monitor enforces (desk risk); every key is optional.'),
   },
   'a desk file',
 ).superRefine((v, ctx) => {
@@ -100,7 +103,7 @@ export const deskSchema = strictObject(
 }, WHEN_MAPPING);
 
 /** A single-bot file: a bot's keys at the top level, plus optional market data. */
-export const singleBotSchema = strictObject({ ...botShape, market_data: deskSchema.shape.market_data, runtime: deskSchema.shape.runtime }, 'a bot file').superRefine((v, ctx) => {
+export const singleBotSchema = strictObject({ ...botShape, market_data: deskSchema.shape.market_data, runtime: deskSchema.shape.runtime, portfolio_limits: deskSchema.shape.portfolio_limits }, 'a bot file').superRefine((v, ctx) => {
   checkBotMarket(v, ctx, []);
   checkCaptures(v['market_data'], [{ b: v, path: [] }], ctx);
 }, WHEN_MAPPING);
@@ -150,6 +153,7 @@ export interface RuntimeConfig {
 export interface DeskConfig {
   readonly bots: readonly BotConfig[];
   readonly runtime: RuntimeConfig;
+  readonly portfolioLimits: PortfolioLimits;
   readonly marketData?: {
     readonly source: 'replay' | 'live';
     readonly speed: number;
@@ -183,6 +187,7 @@ export function toDeskConfig(f: DeskFile): DeskConfig {
   return {
     bots: f.bots.map(toBotConfig),
     runtime: toRuntimeConfig(f.runtime),
+    portfolioLimits: toPortfolioLimits(f.portfolio_limits),
     ...(md ? { marketData: { source: md.source, speed: md.speed, captures: md.captures.map((c) => ({ venue: c.venue, symbol: c.symbol, files: c.files })) } } : {}),
   };
 }

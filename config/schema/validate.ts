@@ -80,7 +80,7 @@ export function validateConfig(value: unknown): ValidationResult {
   }
   const r = singleBotSchema.safeParse(value);
   if (!r.success) return { ok: false, form: 'bot', violations: toViolations(singleBotSchema, r.error.issues) };
-  const { market_data, runtime, ...bot } = r.data;
-  const file: DeskFile = { bots: [bot], runtime, ...(market_data ? { market_data } : {}) };
+  const { market_data, runtime, portfolio_limits, ...bot } = r.data;
+  const file: DeskFile = { bots: [bot], runtime, portfolio_limits, ...(market_data ? { market_data } : {}) };
   return { ok: true, form: 'bot', file, config: toDeskConfig(file) };
 }
