@@ -3,7 +3,9 @@
  * tracer provider exporting over OTLP/HTTP (JSON) is installed globally; without one nothing is
  * installed and the API's no-op tracer stays in place, so tracing costs nothing when unused.
  */
-import { trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -40,12 +42,19 @@ export function startTracing(options: TracingOptions): Tracing {
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url }))],
   });
   trace.setGlobalTracerProvider(provider);
+  // Context follows async work (so a span started around a bus request is the active one where the
+  // request is published), and crosses processes as W3C trace context in NATS headers.
+  const contextManager = new AsyncLocalStorageContextManager().enable();
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   return {
     enabled: true,
     async shutdown() {
       // Provider shutdown flushes the batch processor before closing the exporter.
       await provider.shutdown();
       trace.disable();
+      propagation.disable();
+      context.disable();
     },
   };
 }

@@ -1,4 +1,4 @@
-/** The bus: its port, the desk's subjects, the in-process implementation, and their errors. */
+/** The bus: its port, the desk's subjects, the in-process and NATS implementations, and their errors. */
 export type {
   Bus,
   BusHandler,
@@ -14,3 +14,5 @@ export * from './errors.ts';
 export * from './subjects.ts';
 export { InProcessBus } from './in-process.ts';
 export type { InProcessBusOptions } from './in-process.ts';
+export { NatsBus, contextFromHeaders } from './nats.ts';
+export type { NatsBusOptions } from './nats.ts';
