@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import { SUBJECT_PATTERNS } from '../adapters/bus/subjects.ts';
-import type { Bus, BusMsg, Subscription } from '../adapters/bus/types.ts';
+import type { Bus, BusMsg, JsonObject, Subscription } from '../adapters/bus/types.ts';
 import { dec } from '../domain/money/decimal.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { BotCommand, BotRuntime } from './bot-runtime.ts';
@@ -18,7 +18,7 @@ import type { EventLog } from './event-log.ts';
 
 const commandSchema = z.strictObject({
   id: z.string().min(1).max(128),
-  type: z.enum(['pause', 'resume', 'kill', 'set_target_base_pct']),
+  type: z.enum(['pause', 'resume', 'kill', 'rearm', 'set_target_base_pct']),
   issuedAt: z.number().int().nonnegative(),
   expiresAt: z.number().int().nonnegative(),
   issuer: z.string().min(1).max(128),
@@ -27,7 +27,7 @@ const commandSchema = z.strictObject({
 });
 export type CommandMsg = z.output<typeof commandSchema>;
 
-export type CommandErrorCode = 'invalid_json' | 'invalid_command' | 'expired' | 'unknown_bot' | 'not_permitted';
+export type CommandErrorCode = 'invalid_json' | 'invalid_command' | 'expired' | 'unknown_bot' | 'not_permitted' | 'latched' | 'kill_failed';
 
 export interface CommandReply {
   readonly ok: boolean;
@@ -35,6 +35,8 @@ export interface CommandReply {
   readonly botId: string;
   readonly state: string;
   readonly error?: { readonly code: CommandErrorCode; readonly message: string };
+  /** For `kill`: what the kill switch did per bot (verified zero open orders, attempts). */
+  readonly result?: readonly JsonObject[];
 }
 
 export interface CommandHandlerOptions {
@@ -53,9 +55,19 @@ export interface CommandHandlerOptions {
   readonly mode?: 'exclusive' | 'owned';
   /** The audit events' producer (default `desk.commands`; unique per desk when desks share a store). */
   readonly producer?: string;
+  /** Where `kill` and `rearm` go: cancel, verify and latch; unlatch. Without it `kill` is the bot's own HARD_STOP and `rearm` its resume. */
+  readonly killSwitch?: CommandKillSwitch;
+}
+
+/** The part of the kill switch (actors/kill-switch.ts) that commands use. */
+export interface CommandKillSwitch {
+  trigger(botId: string, opts: { readonly reason: string; readonly trigger: 'operator'; readonly dryRun?: boolean; readonly flatten?: boolean }): Promise<readonly { readonly botId: string; readonly outcome: string; readonly verified: boolean; readonly openOrdersAtVerify: number | null; readonly attempts: number }[]>;
+  rearm(botId: string, by: { readonly by: string; readonly reason: string }): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
+  isLatched(botId: string): boolean;
 }
 
 function toBotCommand(c: CommandMsg): BotCommand | string {
+  if (c.type === 'rearm') return { type: 'resume' }; // on the bot, a rearm is the resume that lifts its HARD_STOP
   if (c.type !== 'set_target_base_pct') return { type: c.type };
   const v = c.args['value'];
   if (v === null) return { type: 'set_target_base_pct', value: null };
@@ -74,13 +86,13 @@ export const ALL_TARGET = 'all';
 const CMD_PREFIX = 'desk.cmd.';
 
 /** Handles commands for `bots` until `stop()`. */
-export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; handle(target: string, data: unknown): CommandReply } {
-  const replies = new Map<string, CommandReply>();
+export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; handle(target: string, data: unknown): Promise<CommandReply> } {
+  const replies = new Map<string, Promise<CommandReply>>();
 
   const audit = (type: string, payload: Record<string, unknown>, botId: string | null, correlationId?: string): string =>
     o.log.append(o.producer ?? 'desk.commands', { type, ts: o.eventClock.now(), botId, payload: payload as never, ...(correlationId ? { correlationId, causationId: correlationId } : {}) }).eventId;
 
-  function handle(target: string, data: unknown): CommandReply {
+  async function handle(target: string, data: unknown): Promise<CommandReply> {
     const parsed = commandSchema.safeParse(data);
     const rawId = typeof data === 'object' && data !== null && typeof (data as { id?: unknown }).id === 'string' ? (data as { id: string }).id : '';
     const botKey = target === ALL_TARGET ? null : target;
@@ -100,23 +112,59 @@ export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; h
       audit('command.duplicate', { target, id: c.id }, null, received);
       return seen;
     }
-    const done = (reply: CommandReply): CommandReply => (replies.set(c.id, reply), reply);
-    if (c.expiresAt <= o.wallClock.now()) return done(reject('expired', `expired at ${new Date(c.expiresAt).toISOString()}`, c.id));
+    // Remembered before anything is applied, so a replay arriving mid-kill waits for the same reply.
+    const reply = apply(c, target, botKey, received, reject);
+    replies.set(c.id, reply);
+    return reply;
+  }
+
+  async function apply(c: CommandMsg, target: string, botKey: string | null, received: string, reject: (code: CommandErrorCode, message: string, id?: string) => CommandReply): Promise<CommandReply> {
+    if (c.expiresAt <= o.wallClock.now()) return reject('expired', `expired at ${new Date(c.expiresAt).toISOString()}`, c.id);
     const targets = botKey === null ? [...o.bots.values()] : o.bots.has(botKey) ? [o.bots.get(botKey) as BotRuntime] : [];
-    if (targets.length === 0) return done(reject('unknown_bot', `no bot ${JSON.stringify(target)} on this desk (bots: ${[...o.bots.keys()].join(', ')})`, c.id));
+    if (targets.length === 0) return reject('unknown_bot', `no bot ${JSON.stringify(target)} on this desk (bots: ${[...o.bots.keys()].join(', ')})`, c.id);
+    const ks = o.killSwitch;
     const cmd = toBotCommand(c);
-    if (typeof cmd === 'string') return done(reject('invalid_command', cmd, c.id));
+    if (typeof cmd === 'string') return reject('invalid_command', cmd, c.id);
     // All or nothing: a command for several bots is applied only if every one of them can take it.
     const refusals = targets.map((b) => b.commandRefusal()).filter((r): r is string => r !== null);
-    if (refusals.length > 0) return done(reject('not_permitted', refusals.join('; '), c.id));
+    if (refusals.length > 0) return reject('not_permitted', refusals.join('; '), c.id);
+    if (ks !== undefined && c.type === 'resume') {
+      const latched = targets.filter((b) => ks.isLatched(b.botId)).map((b) => b.botId);
+      if (latched.length > 0) return reject('latched', `kill switch latched for ${latched.join(', ')}: only \`desk rearm\` unlatches`, c.id);
+    }
+    const applied = (result?: readonly JsonObject[]): CommandReply => {
+      audit('command.applied', { target, id: c.id, type: c.type, issuer: c.issuer, reason: c.reason, bots: targets.map((b) => b.botId), ...(result ? { result: result as never } : {}) }, botKey, received);
+      return { ok: true, id: c.id, botId: target, state: targets[0]?.view().state ?? 'unknown', ...(result ? { result } : {}) };
+    };
+    if (ks !== undefined && c.type === 'rearm') {
+      const notLatched = targets.filter((b) => !ks.isLatched(b.botId)).map((b) => b.botId);
+      if (notLatched.length > 0) return reject('not_permitted', `not latched: ${notLatched.join(', ')} (rearm only lifts a kill-switch latch)`, c.id);
+      for (const bot of targets) {
+        const r = await ks.rearm(bot.botId, { by: c.issuer, reason: c.reason });
+        if (!r.ok) return reject('not_permitted', `rearm ${bot.botId}: ${r.error}`, c.id);
+        bot.command(cmd);
+      }
+      return applied();
+    }
     for (const bot of targets) bot.command(cmd);
-    audit('command.applied', { target, id: c.id, type: c.type, issuer: c.issuer, reason: c.reason, bots: targets.map((b) => b.botId) }, botKey, received);
-    return done({ ok: true, id: c.id, botId: target, state: targets[0]?.view().state ?? 'unknown' });
+    if (ks !== undefined && c.type === 'kill') {
+      const dryRun = c.args['dryRun'] === true;
+      const flatten = c.args['flatten'] === true;
+      const results: JsonObject[] = [];
+      for (const bot of targets) {
+        const rs = await ks.trigger(bot.botId, { reason: c.reason, trigger: 'operator', dryRun, flatten });
+        for (const r of rs) results.push({ botId: r.botId, outcome: r.outcome, verified: r.verified, openOrdersAtVerify: r.openOrdersAtVerify, attempts: r.attempts });
+      }
+      const unverified = results.filter((r) => r['outcome'] === 'latched' && r['verified'] !== true);
+      if (unverified.length > 0) return { ...reject('kill_failed', `not verified flat: ${unverified.map((r) => String(r['botId'])).join(', ')}`, c.id), result: results };
+      return applied(results);
+    }
+    return applied();
   }
 
   const onMsg = (msg: BusMsg): void => {
     const target = msg.subject.slice(CMD_PREFIX.length);
-    msg.respond(handle(target, msg.data));
+    void handle(target, msg.data).then((r) => msg.respond(r));
   };
   const subs: Subscription[] =
     (o.mode ?? 'exclusive') === 'exclusive'

@@ -21,6 +21,7 @@ import type { Bus } from '../adapters/bus/types.ts';
 import { VirtualClock } from '../adapters/clock/virtual-clock.ts';
 import { WallClock } from '../adapters/clock/wall-clock.ts';
 import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
+import type { ExecutionAdapter } from '../adapters/execution/types.ts';
 import { createJsonlWriter, type JsonlWriter } from '../adapters/store/jsonl-writer.ts';
 import { recoverSeqState } from '../adapters/store/recover.ts';
 import type { BotConfig, DeskConfig } from '../config/schema/desk.ts';
@@ -35,7 +36,7 @@ import { bookEvents } from '../streams/book.stream.ts';
 import { readCaptureMessages } from '../streams/capture-messages.ts';
 import { trades } from '../streams/trades.stream.ts';
 import { BotRuntime, type BotRuntimeOptions } from './bot-runtime.ts';
-import { startCommandHandler } from './commands.ts';
+import { type CommandKillSwitch, startCommandHandler } from './commands.ts';
 import type { DeskSummary, DeskView } from './desk-view.ts';
 import { createEventLog, type EventLog } from './event-log.ts';
 
@@ -73,6 +74,10 @@ export interface DeskOptions {
   readonly commandMode?: 'exclusive' | 'owned';
   /** Extra options per bot (persisted day counters, hooks) — used by a bot host. */
   readonly botOptions?: (bot: BotConfig) => Partial<Pick<BotRuntimeOptions, 'day' | 'onDayState' | 'onHardStop'>>;
+  /** Called for each bot once its runtime and paper venue exist, before it starts (a host registers it with its kill switch). */
+  readonly onBotReady?: (runtime: BotRuntime, adapter: ExecutionAdapter) => void;
+  /** The kill switch operator commands go through (`kill`, `rearm`); without one, kill is the bot's own HARD_STOP. */
+  readonly killSwitch?: CommandKillSwitch;
   /** Wall clock for command expiry and risk snapshots (default: the real one). */
   readonly wallClock?: Clock;
   /**
@@ -202,6 +207,7 @@ export class Desk {
       });
       this.bots.push(runtime);
       byId.set(bot.id, runtime);
+      this.o.onBotReady?.(runtime, adapter);
       const input = inputs[feed] as Subject<CaptureMessage>;
       input.pipe(bookEvents()).subscribe((e) => {
         if (e.type !== 'book.top') return logger.warn({ bot: bot.id, ts: e.ts, lastUpdateId: e.lastUpdateId }, 'book gap: waiting for a snapshot');
@@ -213,7 +219,7 @@ export class Desk {
       runtime.telemetry$.subscribe((view) => bus.publish(botSubject(bot.id, 'snapshot'), { ...view, ts: clock.now(), risk: { ...runtime.riskSnapshot(wall.now()) } }));
       runtime.fills$.subscribe((f) => bus.publish(botSubject(bot.id, 'fill'), { botId: bot.id, ts: f.ts, clientOrderId: f.clientOrderId, side: f.side, price: f.price.toFixed(), amount: f.amount.toFixed(), fee: f.fee.toFixed(), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: f.remaining.toFixed() }));
     }
-    const commands = startCommandHandler({ bus, bots: byId, log, wallClock: wall, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
+    const commands = startCommandHandler({ bus, bots: byId, log, wallClock: wall, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.killSwitch ? { killSwitch: this.o.killSwitch } : {}), ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
 
     const deskProducer = this.o.name === undefined ? 'desk' : `desk.${this.o.name}`;
     const startEvent = log.append(deskProducer, {

@@ -119,3 +119,12 @@ export function subjectMatches(pattern: string, subject: string): boolean {
   }
   return p.length === s.length;
 }
+
+/** `desk.host.<host>.spawn`: ask a bot host to start bots from a config. */
+export const hostSpawnSubject = (host: string): string => `${SUBJECT_ROOT}.host.${token('host name', host)}.spawn`;
+
+/** `desk.ctl.<botId>`: lifecycle requests (stop) to whichever host runs the bot. */
+export const controlSubject = (botId: string): string => `${SUBJECT_ROOT}.ctl.${botToken(botId)}`;
+
+/** Every host heartbeat (`desk.heartbeat.host-<name>`), with the host's bots. */
+export const HOST_HEARTBEAT_PREFIX = 'host-';

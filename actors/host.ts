@@ -1,0 +1,303 @@
+/**
+ * A bot host (`desk host --nats <url> --name <host>`): runs the bots operators spawn on it, each
+ * as a desk replaying its config's captures, all on one shared bus and event store. It owns the
+ * host's kill switch (every bot registered; a bot's own HARD_STOP, an operator `kill` and the
+ * kill-switch service's `desk.killswitch.<bot>|all` all go through it, latches persisted), keeps
+ * daily counters in the daily-state store (a restart the same UTC day never resets a loss limit),
+ * applies the portfolio-risk soft pauses addressed to its bots, and fails closed: without the bus
+ * connection or the risk monitor's heartbeat for `controlPlaneTimeoutMs`, every bot is held
+ * soft-paused (orders cancelled) until both are back.
+ *
+ * Subjects: `desk.host.<name>.spawn` (request), `desk.ctl.<bot>` (stop), `desk.cmd.<bot>|all`
+ * (operator commands, per bot), `desk.killswitch.<bot>|all`, `desk.risk.decision`,
+ * `desk.heartbeat.risk` (in) and `desk.heartbeat.host-<name>` (out, with every bot's view).
+ */
+import { isAbsolute } from 'node:path';
+import { z } from 'zod';
+import { HOST_HEARTBEAT_PREFIX, KILL_SWITCH_ALL_SUBJECT, RISK_DECISION_SUBJECT, controlSubject, heartbeatSubject, hostSpawnSubject, killSwitchSubject } from '../adapters/bus/subjects.ts';
+import type { Bus, BusMsg, JsonObject, Subscription } from '../adapters/bus/types.ts';
+import { WallClock } from '../adapters/clock/wall-clock.ts';
+import { loadConfigFile } from '../config/load.ts';
+import type { DeskConfig } from '../config/schema/desk.ts';
+import type { SeqState } from '../domain/events/envelope.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+import type { DayCountersJson } from '../domain/strategy/epp/day.ts';
+import type { Logger } from '../otel/logger.ts';
+import type { BotRuntime } from './bot-runtime.ts';
+import type { BotView } from './desk-view.ts';
+import { Desk, type DeskEventSink, type DeskSpeed } from './desk.ts';
+import { createEventLog } from './event-log.ts';
+import { KillSwitch, type LatchStore } from './kill-switch.ts';
+
+/** Per-bot daily counters, persisted (NATS KV in a multi-process desk). */
+export interface DailyStateStore {
+  get(botId: string, now: number): Promise<DayCountersJson | null>;
+  put(botId: string, day: DayCountersJson): Promise<void>;
+}
+
+export interface BotHostOptions {
+  readonly name: string;
+  readonly bus: Bus;
+  readonly sink: DeskEventSink;
+  /** The per-producer seqs already in the store (each spawned desk continues them). */
+  readonly seqState: () => Promise<SeqState>;
+  readonly daily: DailyStateStore;
+  readonly latches: LatchStore;
+  readonly logger: Logger;
+  readonly wallClock?: Clock;
+  /** Without the bus or the risk heartbeat for this long, bots are held soft-paused (default 10 s). */
+  readonly controlPlaneTimeoutMs?: number;
+  /** Hold bots until a risk heartbeat has been seen (default true; a desk without `desk risk` never trades). */
+  readonly requireRisk?: boolean;
+  readonly heartbeatMs?: number;
+}
+
+const spawnSchema = z.strictObject({
+  config: z.string().min(1).refine((p) => isAbsolute(p), { message: 'expected an absolute path to a config file readable by the host' }),
+  bots: z.array(z.string().min(1)).min(1).optional(),
+  speed: z.union([z.literal('max'), z.number().positive()]).optional(),
+  seed: z.number().int().min(0).max(4294967295).optional(),
+  durationS: z.number().positive().optional(),
+});
+
+interface Hosted {
+  readonly desk: Desk;
+  readonly bots: readonly string[];
+  readonly done: Promise<void>;
+  readonly subs: Subscription[];
+}
+
+export class BotHost {
+  private readonly wall: Clock;
+  private readonly killSwitch: KillSwitch;
+  private readonly hosted = new Map<string, Hosted>();
+  private readonly runtimes = new Map<string, BotRuntime>();
+  private readonly subs: Subscription[] = [];
+  private timers: ReturnType<typeof setInterval>[] = [];
+  private lastRiskHeartbeat: number | null = null;
+  private busUp = true;
+  private controlPlaneLost = false;
+  /** Active portfolio soft-pause decision ids per bot. */
+  private readonly riskHolds = new Map<string, Set<string>>();
+  private closing = false;
+
+  constructor(private readonly o: BotHostOptions) {
+    this.wall = o.wallClock ?? new WallClock();
+    this.killSwitch = new KillSwitch({
+      bots: {},
+      clock: this.wall,
+      log: createEventLog(o.sink),
+      latches: o.latches,
+      producer: `killswitch.${o.name}`,
+      onFault: (message, error) => o.logger.warn({ err: error }, message),
+    });
+  }
+
+  /** Subscribes the host's subjects and starts its heartbeat and control-plane watchdog. */
+  async start(): Promise<void> {
+    await this.killSwitch.start();
+    const { bus } = this.o;
+    this.subs.push(bus.subscribe(hostSpawnSubject(this.o.name), (m) => void this.onSpawn(m)));
+    this.subs.push(bus.subscribe(KILL_SWITCH_ALL_SUBJECT, (m) => void this.onKill(m, [...this.runtimes.keys()])));
+    this.subs.push(bus.subscribe(RISK_DECISION_SUBJECT, (m) => this.onRiskDecision(m.data)));
+    this.subs.push(bus.subscribe(heartbeatSubject('risk'), () => (this.lastRiskHeartbeat = this.wall.now())));
+    this.timers.push(setInterval(() => this.heartbeat(), this.o.heartbeatMs ?? 1000));
+    this.timers.push(setInterval(() => this.watchControlPlane(), 250));
+    for (const t of this.timers) t.unref();
+    this.heartbeat();
+  }
+
+  /** The bus connection went down or came back (from the NATS status events). */
+  setBusUp(up: boolean): void {
+    this.busUp = up;
+    this.watchControlPlane();
+  }
+
+  /** Spawns the bots of a config (all of them, or those named); resolves once they run. */
+  async spawn(req: { config: string; bots?: readonly string[]; speed?: DeskSpeed; seed?: number; durationS?: number }): Promise<{ readonly bots: readonly string[] }> {
+    const loaded = await loadConfigFile(req.config);
+    if (!loaded.ok) throw new HostError('invalid_config', `${req.config}: ${loaded.violations.map((v) => `${v.path ? `${v.path}: ` : ''}${v.message}`).join('; ')}`);
+    const wanted = req.bots ?? loaded.config.bots.map((b) => b.id);
+    const missing = wanted.filter((id) => !loaded.config.bots.some((b) => b.id === id));
+    if (missing.length > 0) throw new HostError('unknown_bot', `not in ${req.config}: ${missing.join(', ')} (it has ${loaded.config.bots.map((b) => b.id).join(', ')})`);
+    const running = wanted.filter((id) => this.runtimes.has(id) || [...this.hosted.values()].some((h) => h.bots.includes(id)));
+    if (running.length > 0) throw new HostError('already_running', `already running on ${this.o.name}: ${running.join(', ')}`);
+    const config: DeskConfig = { ...loaded.config, bots: loaded.config.bots.filter((b) => wanted.includes(b.id)) };
+    const days = new Map<string, DayCountersJson | null>();
+    for (const id of wanted) days.set(id, await this.o.daily.get(id, this.wall.now()).catch(() => null));
+    const key = wanted.join('+');
+    const desk = new Desk({
+      config,
+      configName: req.config,
+      speed: req.speed ?? (config.marketData?.speed === 0 || config.marketData === undefined ? 'max' : config.marketData.speed),
+      varDir: '',
+      logger: this.o.logger.child({ host: this.o.name, bots: wanted }),
+      bus: this.o.bus,
+      sink: { target: this.o.sink, seqState: await this.o.seqState() },
+      commandMode: 'owned',
+      name: `${this.o.name}.${key}`,
+      killSwitch: this.killSwitch,
+      wallClock: this.wall,
+      ...(req.seed !== undefined ? { seed: req.seed } : {}),
+      ...(req.durationS !== undefined ? { durationS: req.durationS } : {}),
+      botOptions: (bot) => ({
+        day: days.get(bot.id) ?? null,
+        onDayState: (day) => void this.o.daily.put(bot.id, day).catch((e: unknown) => this.o.logger.warn({ err: e, bot: bot.id }, 'daily state not persisted')),
+        onHardStop: (reason) => void this.killSwitch.trigger(bot.id, { reason: `hard_stop:${reason}`, trigger: 'bot_hard_stop' }),
+      }),
+      onBotReady: (runtime, adapter) => {
+        this.runtimes.set(runtime.botId, runtime);
+        void this.killSwitch.register(runtime.botId, { adapter, symbol: runtime.symbol }).then(() => {
+          // A latch that survived a restart keeps the bot HardStopped until `desk rearm`.
+          if (this.killSwitch.isLatched(runtime.botId)) runtime.command({ type: 'kill' });
+        });
+        runtime.setHold('control_plane', this.controlPlaneLost);
+        runtime.setHold('portfolio', (this.riskHolds.get(runtime.botId)?.size ?? 0) > 0);
+      },
+    });
+    const subs = wanted.flatMap((id) => [
+      this.o.bus.subscribe(controlSubject(id), (m) => void this.onControl(m, id)),
+      this.o.bus.subscribe(killSwitchSubject(id), (m) => void this.onKill(m, [id])),
+    ]);
+    let started!: () => void;
+    const ready = new Promise<void>((r) => (started = r));
+    const run = desk.run().then(
+      (summary) => this.o.logger.info({ bots: wanted, endedBy: summary.endedBy }, 'bots stopped'),
+      (e: unknown) => this.o.logger.error({ err: e, bots: wanted }, 'bots failed'),
+    );
+    const done = run.finally(() => {
+      for (const s of subs) s.unsubscribe();
+      for (const id of wanted) this.runtimes.delete(id);
+      this.hosted.delete(key);
+      started();
+    });
+    this.hosted.set(key, { desk, bots: wanted, done, subs });
+    // `onLoaded` is taken by nothing else here: poll until the runtimes exist (or the run ended).
+    const poll = setInterval(() => {
+      if (wanted.every((id) => this.runtimes.has(id))) started();
+    }, 20);
+    await ready;
+    clearInterval(poll);
+    return { bots: wanted };
+  }
+
+  /** Stops one bot's desk (with every bot spawned together with it): orders cancelled, store flushed. */
+  async stopBot(botId: string): Promise<boolean> {
+    const h = [...this.hosted.values()].find((x) => x.bots.includes(botId));
+    if (h === undefined) return false;
+    h.desk.requestStop('SIGTERM');
+    await h.done;
+    return true;
+  }
+
+  /** Every bot on this host, as the live view shows it. */
+  views(): BotView[] {
+    return [...this.runtimes.values()].map((r) => r.view());
+  }
+
+  /** Stops every bot cleanly and leaves the bus. */
+  async close(): Promise<void> {
+    this.closing = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    for (const h of this.hosted.values()) h.desk.requestStop('SIGTERM');
+    await Promise.all([...this.hosted.values()].map((h) => h.done));
+    for (const s of this.subs.splice(0)) s.unsubscribe();
+    this.killSwitch.stop();
+    await this.o.sink.flush();
+  }
+
+  // ── handlers ───────────────────────────────────────────────────────────────────────────────
+
+  private async onSpawn(m: BusMsg): Promise<void> {
+    const parsed = spawnSchema.safeParse(m.data);
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      m.respond({ ok: false, host: this.o.name, error: { code: 'invalid_command', message: `${i?.path.join('.') || '(request)'}: ${i?.message ?? 'invalid'}` } });
+      return;
+    }
+    try {
+      const r = await this.spawn(parsed.data);
+      m.respond({ ok: true, host: this.o.name, bots: [...r.bots] });
+    } catch (e) {
+      const code = e instanceof HostError ? e.code : 'spawn_failed';
+      m.respond({ ok: false, host: this.o.name, error: { code, message: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+
+  private async onControl(m: BusMsg, botId: string): Promise<void> {
+    const op = (m.data as { op?: unknown }).op;
+    if (op !== 'stop') {
+      m.respond({ ok: false, botId, host: this.o.name, error: { code: 'invalid_command', message: `op: expected "stop", got ${JSON.stringify(op)}` } });
+      return;
+    }
+    const stopped = await this.stopBot(botId);
+    m.respond({ ok: stopped, botId, host: this.o.name, state: 'Stopped' });
+  }
+
+  /** A kill from the kill-switch service: cancel, verify, latch; the reply says what was verified. */
+  private async onKill(m: BusMsg, bots: readonly string[]): Promise<void> {
+    const d = m.data as { reason?: unknown; dryRun?: unknown; flatten?: unknown; trigger?: unknown };
+    const reason = typeof d.reason === 'string' && d.reason !== '' ? d.reason : 'kill switch';
+    const results: JsonObject[] = [];
+    for (const id of bots) {
+      this.runtimes.get(id)?.command({ type: 'kill' });
+      const rs = await this.killSwitch.trigger(id, { reason, trigger: d.trigger === 'operator' ? 'operator' : 'risk', dryRun: d.dryRun === true, flatten: d.flatten === true });
+      for (const r of rs) results.push({ botId: r.botId, outcome: r.outcome, verified: r.verified, openOrdersAtVerify: r.openOrdersAtVerify, attempts: r.attempts });
+    }
+    m.respond({ ok: results.every((r) => r['outcome'] !== 'latched' || r['verified'] === true), host: this.o.name, results });
+  }
+
+  private onRiskDecision(data: JsonObject): void {
+    const action = data['action'];
+    const id = typeof data['rule'] === 'string' ? `${String(data['rule'])}:${String(data['asset'] ?? '')}:${String(data['side'] ?? '')}` : null;
+    const bots = Array.isArray(data['bots']) ? data['bots'].filter((b): b is string => typeof b === 'string') : [];
+    if (id === null) return;
+    const soft = action === 'soft_pause' || (action === 'clear' && data['clears'] === 'soft_pause');
+    if (!soft) return;
+    for (const b of bots) {
+      const holds = this.riskHolds.get(b) ?? new Set<string>();
+      if (action === 'soft_pause') holds.add(id);
+      else holds.delete(id);
+      this.riskHolds.set(b, holds);
+      this.runtimes.get(b)?.setHold('portfolio', holds.size > 0);
+    }
+  }
+
+  private watchControlPlane(): void {
+    if (this.closing) return;
+    const now = this.wall.now();
+    const timeout = this.o.controlPlaneTimeoutMs ?? 10_000;
+    const riskOk = this.lastRiskHeartbeat === null ? this.o.requireRisk === false : now - this.lastRiskHeartbeat <= timeout;
+    const lost = !this.busUp || !riskOk;
+    if (lost === this.controlPlaneLost) return;
+    this.controlPlaneLost = lost;
+    this.o.logger.warn({ host: this.o.name, busUp: this.busUp, riskHeartbeatAgeMs: this.lastRiskHeartbeat === null ? null : now - this.lastRiskHeartbeat }, lost ? 'control plane lost: bots soft-paused' : 'control plane back: bots resume');
+    for (const r of this.runtimes.values()) r.setHold('control_plane', lost);
+  }
+
+  private heartbeat(): void {
+    if (!this.busUp) return;
+    try {
+      this.o.bus.publish(heartbeatSubject(`${HOST_HEARTBEAT_PREFIX}${this.o.name}`), {
+        host: this.o.name,
+        ts: this.wall.now(),
+        controlPlaneLost: this.controlPlaneLost,
+        bots: this.views().map((v) => ({ ...v, latched: this.killSwitch.isLatched(v.botId) })) as unknown as JsonObject[],
+      });
+    } catch (e) {
+      this.o.logger.warn({ err: e }, 'heartbeat not published');
+    }
+  }
+}
+
+/** A refused spawn, with the reply's error code. */
+export class HostError extends Error {
+  override readonly name = 'HostError';
+  constructor(
+    readonly code: 'invalid_config' | 'unknown_bot' | 'already_running',
+    message: string,
+  ) {
+    super(message);
+  }
+}
