@@ -24,7 +24,7 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { DayCountersJson } from '../domain/strategy/epp/day.ts';
 import type { Logger } from '../otel/logger.ts';
 import type { BotRuntime } from './bot-runtime.ts';
-import type { BotView } from './desk-view.ts';
+import type { BotView, DeskSummary } from './desk-view.ts';
 import { Desk, type DeskEventSink, type DeskSpeed } from './desk.ts';
 import { createEventLog } from './event-log.ts';
 import { KillSwitch, type LatchStore } from './kill-switch.ts';
@@ -39,8 +39,8 @@ export interface BotHostOptions {
   readonly name: string;
   readonly bus: Bus;
   readonly sink: DeskEventSink;
-  /** The per-producer seqs already in the store (each spawned desk continues them). */
-  readonly seqState: () => Promise<SeqState>;
+  /** The per-producer seqs already in the store for `producers` (each spawned desk continues them). */
+  readonly seqState: (producers: readonly string[]) => Promise<SeqState>;
   readonly daily: DailyStateStore;
   readonly latches: LatchStore;
   readonly logger: Logger;
@@ -63,13 +63,13 @@ const spawnSchema = z.strictObject({
 interface Hosted {
   readonly desk: Desk;
   readonly bots: readonly string[];
-  readonly done: Promise<void>;
+  readonly done: Promise<DeskSummary | null>;
   readonly subs: Subscription[];
 }
 
 export class BotHost {
   private readonly wall: Clock;
-  private readonly killSwitch: KillSwitch;
+  private killSwitch!: KillSwitch;
   private readonly hosted = new Map<string, Hosted>();
   private readonly runtimes = new Map<string, BotRuntime>();
   private readonly subs: Subscription[] = [];
@@ -83,18 +83,19 @@ export class BotHost {
 
   constructor(private readonly o: BotHostOptions) {
     this.wall = o.wallClock ?? new WallClock();
-    this.killSwitch = new KillSwitch({
-      bots: {},
-      clock: this.wall,
-      log: createEventLog(o.sink),
-      latches: o.latches,
-      producer: `killswitch.${o.name}`,
-      onFault: (message, error) => o.logger.warn({ err: error }, message),
-    });
   }
 
   /** Subscribes the host's subjects and starts its heartbeat and control-plane watchdog. */
   async start(): Promise<void> {
+    const producer = `killswitch.${this.o.name}`;
+    this.killSwitch = new KillSwitch({
+      bots: {},
+      clock: this.wall,
+      log: createEventLog(this.o.sink, await this.o.seqState([producer])),
+      latches: this.o.latches,
+      producer,
+      onFault: (message, error) => this.o.logger.warn({ err: error }, message),
+    });
     await this.killSwitch.start();
     const { bus } = this.o;
     this.subs.push(bus.subscribe(hostSpawnSubject(this.o.name), (m) => void this.onSpawn(m)));
@@ -114,7 +115,7 @@ export class BotHost {
   }
 
   /** Spawns the bots of a config (all of them, or those named); resolves once they run. */
-  async spawn(req: { config: string; bots?: readonly string[]; speed?: DeskSpeed; seed?: number; durationS?: number }): Promise<{ readonly bots: readonly string[] }> {
+  async spawn(req: { config: string; bots?: readonly string[]; speed?: DeskSpeed; seed?: number; durationS?: number }): Promise<{ readonly bots: readonly string[]; readonly done: Promise<DeskSummary | null> }> {
     const loaded = await loadConfigFile(req.config);
     if (!loaded.ok) throw new HostError('invalid_config', `${req.config}: ${loaded.violations.map((v) => `${v.path ? `${v.path}: ` : ''}${v.message}`).join('; ')}`);
     const wanted = req.bots ?? loaded.config.bots.map((b) => b.id);
@@ -126,6 +127,8 @@ export class BotHost {
     const days = new Map<string, DayCountersJson | null>();
     for (const id of wanted) days.set(id, await this.o.daily.get(id, this.wall.now()).catch(() => null));
     const key = wanted.join('+');
+    const deskName = `${this.o.name}.${key}`;
+    const producers = [...wanted.map((id) => `bot.${id}`), `desk.${deskName}`, `desk.commands.${deskName}`];
     const desk = new Desk({
       config,
       configName: req.config,
@@ -133,9 +136,9 @@ export class BotHost {
       varDir: '',
       logger: this.o.logger.child({ host: this.o.name, bots: wanted }),
       bus: this.o.bus,
-      sink: { target: this.o.sink, seqState: await this.o.seqState() },
+      sink: { target: this.o.sink, seqState: await this.o.seqState(producers) },
       commandMode: 'owned',
-      name: `${this.o.name}.${key}`,
+      name: deskName,
       killSwitch: this.killSwitch,
       wallClock: this.wall,
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
@@ -162,8 +165,14 @@ export class BotHost {
     let started!: () => void;
     const ready = new Promise<void>((r) => (started = r));
     const run = desk.run().then(
-      (summary) => this.o.logger.info({ bots: wanted, endedBy: summary.endedBy }, 'bots stopped'),
-      (e: unknown) => this.o.logger.error({ err: e, bots: wanted }, 'bots failed'),
+      (summary): DeskSummary => {
+        this.o.logger.info({ bots: wanted, endedBy: summary.endedBy }, 'bots stopped');
+        return summary;
+      },
+      (e: unknown): null => {
+        this.o.logger.error({ err: e, bots: wanted }, 'bots failed');
+        return null;
+      },
     );
     const done = run.finally(() => {
       for (const s of subs) s.unsubscribe();
@@ -178,7 +187,8 @@ export class BotHost {
     }, 20);
     await ready;
     clearInterval(poll);
-    return { bots: wanted };
+    if (!wanted.every((id) => this.runtimes.has(id)) && (await done) === null) throw new Error(`spawn of ${wanted.join(', ')} failed before the bots started (see the host log)`);
+    return { bots: wanted, done };
   }
 
   /** Stops one bot's desk (with every bot spawned together with it): orders cancelled, store flushed. */

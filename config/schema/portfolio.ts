@@ -89,7 +89,7 @@ export const portfolioLimitsSchema = strictObject(
     concentration_pct: decimalField('(0,1]', {
       def: new Decimal('0.6'),
       src: 'desk',
-      doc: 'Largest share of gross exposure one asset may hold (fraction); strictly above it soft-pauses the bots holding it. 1 switches the rule off (a single-asset desk is 100% concentrated).',
+      doc: 'Largest share of gross exposure one asset may hold (fraction); strictly above it soft-pauses the bots holding it. It applies only when two or more assets have exposure; 1 switches it off.',
     }),
     warn_at_fraction: decimalField('(0,1]', {
       def: new Decimal('0.8'),

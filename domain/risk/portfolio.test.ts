@@ -152,6 +152,11 @@ describe('concentration rule', () => {
   it('a share of 1 never passes a cap of 1 (the rule off)', () => {
     expect(brief([snap('a', 1, 1, [pos('ETH', '0.3', 2000)])])).toEqual([]);
   });
+
+  it('needs two exposed assets: a one-asset desk is not "concentrated" (its exposure caps still apply)', () => {
+    expect(brief([snap('a', 1, 1, [pos('BTC', '0.009', 61000)]), snap('b', 1, 1, [pos('BTC', '0.001', 61000)])], lim)).toEqual([]);
+    expect(brief([snap('a', 1, 1, [pos('BTC', '0.009', 61000)]), snap('b', 1, 1, [pos('ETH', '0.001', 2600)])], lim).map((x) => [x.rule, x.asset])).toEqual([['concentration', 'BTC']]);
+  });
 });
 
 describe('scope, staleness, quote currency, order', () => {

@@ -13,8 +13,8 @@
  *   bot's own mark, so a bot's resting sells never offset another's resting buys. A long breach
  *   hits the bots whose long worst case is > 0, a short breach those whose short worst case is < 0.
  * - **Gross exposure** per asset is Σ over bots of `max(|long worst|, |short worst|)·mark`;
- *   concentration is an asset's share of the total. A single-asset desk is 100% concentrated:
- *   `concentrationPct = 1` switches the rule off, warnings included.
+ *   concentration is an asset's share of the total. It applies only with two or more exposed
+ *   assets (one asset is trivially 100%); `concentrationPct = 1` switches the rule off, warnings included.
  * - **Scope.** Snapshots of bots outside `scope` are ignored entirely.
  * - **Fail closed on staleness.** A snapshot older than `staleAfterMs` still counts in every
  *   aggregate with its last known numbers (its positions have not gone away) and its bot gets a
@@ -293,7 +293,10 @@ export function evaluatePortfolio(snapshots: readonly BotRiskSnapshot[], limits:
   }
   const grossExposure = grossEntries.reduce((acc, [, g]) => acc.plus(g), ZERO);
   const shareEntries: [string, Decimal][] = grossExposure.gt(ZERO) ? grossEntries.map(([a, g]) => [a, g.dividedBy(grossExposure)]) : [];
-  for (const [asset, share] of shareEntries) decisions.push(...concentrationDecision(asset, legs.get(asset) ?? [], share, limits));
+  // Concentration is a diversification rule: it needs two or more assets with exposure to mean
+  // anything (a desk quoting one asset is trivially 100% in it; exposure caps still bound it).
+  const exposedAssets = grossEntries.filter(([, g]) => g.gt(ZERO)).length;
+  if (exposedAssets >= 2) for (const [asset, share] of shareEntries) decisions.push(...concentrationDecision(asset, legs.get(asset) ?? [], share, limits));
   const netExposure = Object.fromEntries(netEntries);
   const grossByAsset = Object.fromEntries(grossEntries);
   const concentration = Object.fromEntries(shareEntries);

@@ -9,6 +9,7 @@ import { registerConfigCheck } from './commands/config-check.ts';
 import { registerDataInspect } from './commands/data-inspect.ts';
 import { registerEventsVerify } from './commands/events-verify.ts';
 import { registerUp } from './commands/up.ts';
+import { registerProcesses } from './commands/processes.ts';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -17,7 +18,7 @@ export interface CommandContext {
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerUp, registerConfigCheck, registerDataInspect, registerEventsVerify];
+const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('desk')
