@@ -24,7 +24,9 @@ import type { Clock } from '../domain/ports/clock.ts';
 import type { DayCountersJson } from '../domain/strategy/epp/day.ts';
 import type { Logger } from '../otel/logger.ts';
 import type { BotRuntime } from './bot-runtime.ts';
-import type { BotView, DeskSummary } from './desk-view.ts';
+import type { BotView, DeskSummary, DeskView } from './desk-view.ts';
+import type { InspectionEvent } from 'xstate';
+import type { DeskMetrics } from '../otel/metrics.ts';
 import { Desk, type DeskEventSink, type DeskSpeed } from './desk.ts';
 import { createEventLog } from './event-log.ts';
 import { KillSwitch, type LatchStore } from './kill-switch.ts';
@@ -50,6 +52,9 @@ export interface BotHostOptions {
   /** Hold bots until a risk heartbeat has been seen (default true; a desk without `desk risk` never trades). */
   readonly requireRisk?: boolean;
   readonly heartbeatMs?: number;
+  readonly metrics?: DeskMetrics;
+  /** Per-bot inspection observer (transition tracer, Stately inspector). */
+  readonly inspectFor?: (botId: string) => (event: InspectionEvent) => void;
 }
 
 const spawnSchema = z.strictObject({
@@ -76,13 +81,15 @@ export class BotHost {
   private timers: ReturnType<typeof setInterval>[] = [];
   private lastRiskHeartbeat: number | null = null;
   private busUp = true;
-  private controlPlaneLost = false;
+  /** Held from the start when a risk heartbeat is required: nothing trades before risk is seen. */
+  private controlPlaneLost: boolean;
   /** Active portfolio soft-pause decision ids per bot. */
   private readonly riskHolds = new Map<string, Set<string>>();
   private closing = false;
 
   constructor(private readonly o: BotHostOptions) {
     this.wall = o.wallClock ?? new WallClock();
+    this.controlPlaneLost = o.requireRisk !== false;
   }
 
   /** Subscribes the host's subjects and starts its heartbeat and control-plane watchdog. */
@@ -141,6 +148,8 @@ export class BotHost {
       name: deskName,
       killSwitch: this.killSwitch,
       wallClock: this.wall,
+      ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
+      ...(this.o.inspectFor ? { inspectFor: this.o.inspectFor } : {}),
       ...(req.seed !== undefined ? { seed: req.seed } : {}),
       ...(req.durationS !== undefined ? { durationS: req.durationS } : {}),
       botOptions: (bot) => ({
@@ -198,6 +207,11 @@ export class BotHost {
     h.desk.requestStop('SIGTERM');
     await h.done;
     return true;
+  }
+
+  /** The live view of each running desk (one per spawn), for a terminal view. */
+  deskViews(): DeskView[] {
+    return [...this.hosted.values()].map((h) => h.desk.view());
   }
 
   /** Every bot on this host, as the live view shows it. */
@@ -282,7 +296,9 @@ export class BotHost {
     const lost = !this.busUp || !riskOk;
     if (lost === this.controlPlaneLost) return;
     this.controlPlaneLost = lost;
-    this.o.logger.warn({ host: this.o.name, busUp: this.busUp, riskHeartbeatAgeMs: this.lastRiskHeartbeat === null ? null : now - this.lastRiskHeartbeat }, lost ? 'control plane lost: bots soft-paused' : 'control plane back: bots resume');
+    const detail = { host: this.o.name, busUp: this.busUp, riskHeartbeatAgeMs: this.lastRiskHeartbeat === null ? null : now - this.lastRiskHeartbeat };
+    if (lost) this.o.logger.warn(detail, 'control plane lost: bots soft-paused');
+    else this.o.logger.info(detail, 'control plane up: bots may trade');
     for (const r of this.runtimes.values()) r.setHold('control_plane', lost);
   }
 

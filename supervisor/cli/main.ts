@@ -10,6 +10,7 @@ import { registerDataInspect } from './commands/data-inspect.ts';
 import { registerEventsVerify } from './commands/events-verify.ts';
 import { registerUp } from './commands/up.ts';
 import { registerProcesses } from './commands/processes.ts';
+import { registerOperator } from './commands/operator.ts';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -18,7 +19,7 @@ export interface CommandContext {
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify];
+const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('desk')

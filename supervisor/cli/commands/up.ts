@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { type InspectionEvent } from 'xstate';
 import { pino } from 'pino';
 import { Desk, type DeskSpeed } from '../../../actors/desk.ts';
-import type { DeskSummary } from '../../../actors/desk-view.ts';
+import type { DeskSummary, DeskView } from '../../../actors/desk-view.ts';
+import { runUpOverNats } from './up-nats.ts';
 import { CaptureFormatError } from '../../../adapters/capture/errors.ts';
 import { loadConfigFile } from '../../../config/load.ts';
 import { startMetricsServer, type MetricsServer } from '../../../otel/http.ts';
@@ -46,6 +47,8 @@ interface UpFlags {
   readonly inspect?: boolean;
   readonly json?: boolean;
   readonly view?: boolean;
+  readonly nats?: string;
+  readonly prefix?: string;
 }
 
 function parseSpeed(v: string | undefined, fromConfig: number): DeskSpeed {
@@ -76,14 +79,14 @@ const combine =
     for (const o of observers) o(e);
   };
 
-function humanSummary(s: DeskSummary, summaryPath: string, eventsDir: string): string {
+function humanSummary(s: DeskSummary, summaryPath: string, eventsDir: string, eventsLine?: string): string {
   const rows = s.bots.map(
     (b) =>
       `  ${b.botId.padEnd(14)} ${b.finalState.padEnd(11)} placed ${String(b.ordersPlaced).padStart(5)}  cancelled ${String(b.ordersCancelled).padStart(5)}  fills ${String(b.fills).padStart(4)}  ` +
       `pnl ${Number(b.realizedPnl) + Number(b.unrealizedPnl) - Number(b.fees) >= 0 ? '+' : ''}${(Number(b.realizedPnl) + Number(b.unrealizedPnl) - Number(b.fees)).toFixed(2)}  ` +
       `maxDD ${(Number(b.maxDrawdownPct) * 100).toFixed(2)}%  inside-book ${b.insideBookPlacements}`,
   );
-  return [`desk stopped (${s.endedBy}): ${s.messages} messages ${s.dataStart} → ${s.dataEnd}, ${s.events} events`, ...rows, `summary  ${summaryPath}`, `events   ${eventsDir}  (check: desk events verify ${eventsDir})`].join('\n');
+  return [`desk stopped (${s.endedBy}): ${s.messages} messages ${s.dataStart} → ${s.dataEnd}, ${s.events} events`, ...rows, `summary  ${summaryPath}`, eventsLine ?? `events   ${eventsDir}  (check: desk events verify ${eventsDir})`].join('\n');
 }
 
 async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
@@ -141,7 +144,49 @@ async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
 
-  const live = flags.view === false || flags.json === true ? null : createLiveView({ stream: process.stdout, getView: () => (desk as Desk).view() });
+  let viewOf: () => DeskView = () => (desk as Desk).view();
+  const live = flags.view === false || flags.json === true ? null : createLiveView({ stream: process.stdout, getView: () => viewOf() });
+  if (flags.nats !== undefined || flags.prefix !== undefined) {
+    // Over NATS: the same desk as a host + risk + kill switch on the bus (see up-nats.ts).
+    let stopRun: (() => void) | null = null;
+    const requestStop = (): void => stopRun?.();
+    process.on('SIGINT', requestStop);
+    process.on('SIGTERM', requestStop);
+    try {
+      const summary = await runUpOverNats({
+        ...(flags.nats !== undefined ? { nats: flags.nats } : {}),
+        ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
+        configPath, config, speed, varDir, logger, metrics, inspectFor,
+        ...(seed !== undefined ? { seed } : {}),
+        ...(durationS !== undefined ? { durationS } : {}),
+        onStoppable: (stop) => {
+          stopRun = stop;
+          if (signalled !== null) stop();
+        },
+        onView: (v) => {
+          viewOf = v;
+          live?.start();
+        },
+      });
+      live?.stop();
+      if (summary === null) throw new CliError('the desk failed (see desk.log)', EXIT.failure);
+      const endedBy = signalled ?? summary.endedBy;
+      const final = { ...summary, endedBy };
+      await mkdir(dirname(summaryPath), { recursive: true });
+      await writeFile(summaryPath, `${JSON.stringify(final, null, 2)}\n`, 'utf8');
+      ctx.io.out(flags.json === true ? JSON.stringify(final, null, 2) : humanSummary(final, relative(cwd, summaryPath) || summaryPath, '', `events   JetStream ${flags.prefix ? `DESK_EVENTS_${flags.prefix}` : 'DESK_EVENTS'}, DESK_AUDIT  (check: desk events verify --nats${flags.nats ? ` ${flags.nats}` : ''}${flags.prefix ? ` --prefix ${flags.prefix}` : ''})`));
+      ctx.setExit(signalled !== null ? SIGNAL_EXIT[signalled] : EXIT.ok);
+    } finally {
+      process.off('SIGINT', requestStop);
+      process.off('SIGTERM', requestStop);
+      live?.stop();
+      await tracing.shutdown();
+      await new Promise<void>((r) => logFile.flush(() => r()));
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    }
+    return;
+  }
   try {
     desk = new Desk({
       config, configName, speed, varDir, logger, metrics, inspectFor,
@@ -197,6 +242,8 @@ export const registerUp: RegisterCommand = (program, ctx) => {
     .option('--inspect', 'serve live machine state to the Stately inspector (prints how to open it)')
     .option('--json', 'print the summary as JSON (and no live view)')
     .option('--no-view', 'no live terminal view')
+    .option('--nats <url>', 'run over NATS: bots on a host, portfolio risk and the kill switch on the bus, events in JetStream (credentials from the environment)')
+    .option('--prefix <ns>', 'with --nats: subject/stream namespace (several desks or tests on one server)')
     .addHelpText('after', `\nWith no --config it runs ${relative(process.cwd(), DEFAULT_CONFIG) || DEFAULT_CONFIG}: two paper bots on the bundled Binance capture.\nSet OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://127.0.0.1:4318) to export a span per machine transition.`)
     .action(async (opts: UpFlags) => run(opts, ctx));
 };
