@@ -12,7 +12,7 @@ import { NatsBus } from '../adapters/bus/nats.ts';
 import { openJetStreamEventSink, type JetStreamEventSink } from '../adapters/jetstream/event-publisher.ts';
 import { type DeskKv, openDeskKv } from '../adapters/jetstream/kv.ts';
 import { recoverStreamSeqState } from '../adapters/jetstream/recover.ts';
-import { type DeskStreamNames, ensureDeskStreams } from '../adapters/jetstream/streams.ts';
+import { type DeskStreamNames, deskStreamNames, ensureDeskStreams } from '../adapters/jetstream/streams.ts';
 import { connectNats, type NatsStatusEvent } from '../adapters/nats/connect.ts';
 import type { SeqState } from '../domain/events/envelope.ts';
 import type { DayCountersJson } from '../domain/strategy/epp/day.ts';
@@ -75,11 +75,30 @@ function dailyStore(kv: DeskKv): DailyStateStore {
   };
 }
 
+/**
+ * Creates or tightens the desk's streams; an identity that may not (every one but `admin` under
+ * the shipped server config) uses them as provisioned, and fails clearly if they do not exist.
+ */
+async function provisionedStreams(nc: NatsConnection, prefix: string | undefined, logger: Logger): Promise<DeskStreamNames> {
+  const jsm = await nc.jetstreamManager();
+  try {
+    return (await ensureDeskStreams(jsm, prefix !== undefined ? { prefix } : {})).names;
+  } catch (e) {
+    const names = deskStreamNames(prefix);
+    const exists = async (stream: string): Promise<boolean> => jsm.streams.info(stream).then(() => true, () => false);
+    if ((await exists(names.events)) && (await exists(names.audit))) {
+      logger.info({ err: e }, 'streams not provisioned by this identity; using them as they are');
+      return names;
+    }
+    throw new Error(`the desk's streams ${names.events} and ${names.audit} are missing and this identity cannot create them (${e instanceof Error ? e.message : String(e)}); start any desk process once as the admin identity`, { cause: e });
+  }
+}
+
 export async function openNatsRuntime(o: NatsRuntimeOptions): Promise<NatsRuntime> {
   const nc = await connectNats({ ...(o.url !== undefined ? { url: o.url } : {}), name: o.name, ...(o.onStatus ? { onStatus: o.onStatus } : {}) });
   try {
     const bus = new NatsBus(nc, { ...(o.prefix !== undefined ? { prefix: o.prefix } : {}), onError: (e) => o.logger.warn({ err: e }, 'bus handler error') });
-    const { names } = await ensureDeskStreams(await nc.jetstreamManager(), o.prefix !== undefined ? { prefix: o.prefix } : {});
+    const names = await provisionedStreams(nc, o.prefix, o.logger);
     const sink = await openJetStreamEventSink({ nc, names, spoolDir: o.spoolDir });
     const kv = await openDeskKv(nc.jetstream(), o.prefix !== undefined ? { suffix: o.prefix } : {});
     return {

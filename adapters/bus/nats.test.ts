@@ -302,6 +302,20 @@ describe('NatsBus on the wire', () => {
     expect(errors.map((e) => (e.cause as Error).name)).toEqual(['BusPayloadError', 'BusPayloadError']);
   });
 
+  it('answers a request whose body is not a JSON object with an invalid_json error reply', async () => {
+    const prefix = uniquePrefix();
+    const b = new NatsBus(nc, { prefix, onError: () => undefined });
+    open.push(b);
+    let handled = 0;
+    b.subscribe('desk.cmd.bot1', () => void (handled += 1));
+    const r = await nc.request(`${prefix}.desk.cmd.bot1`, new TextEncoder().encode('{"id": "x", oops'), { timeout: 2_000 });
+    const body = JSON.parse(new TextDecoder().decode(r.data)) as { ok: boolean; error: { code: string; message: string } };
+    expect(body.ok).toBe(false);
+    expect(body.error.code).toBe('invalid_json');
+    expect(body.error.message).toContain('desk.cmd.bot1');
+    expect(handled).toBe(0);
+  });
+
   it('rejects header keys or values the protocol cannot carry', () => {
     const b = bus();
     expect(() => b.publish('t', {}, { 'bad:key': 'v' })).toThrow(BusPayloadError);

@@ -221,6 +221,15 @@ export class NatsBus implements Bus {
       msg = this.toMsg(m);
     } catch (e) {
       this.report(subject, sub.pattern, e);
+      // A request that is not a JSON object still gets an answer, in the desk's reply shape,
+      // instead of leaving the requester to time out.
+      if (m.reply !== undefined && m.reply !== '') {
+        try {
+          m.respond(encoder.encode(JSON.stringify({ ok: false, error: { code: 'invalid_json', message: `${subject}: ${e instanceof Error ? e.message : String(e)}` } })));
+        } catch {
+          // the connection is going away; nothing to answer on
+        }
+      }
       return;
     }
     try {
