@@ -28,7 +28,7 @@ import type { BotView, DeskSummary, DeskView } from './desk-view.ts';
 import type { InspectionEvent } from 'xstate';
 import type { DeskMetrics } from '../otel/metrics.ts';
 import { Desk, type DeskEventSink, type DeskSpeed } from './desk.ts';
-import { createEventLog } from './event-log.ts';
+import { createEventLog, type EventLog } from './event-log.ts';
 import { KillSwitch, type LatchStore } from './kill-switch.ts';
 
 /** Per-bot daily counters, persisted (NATS KV in a multi-process desk). */
@@ -75,6 +75,7 @@ interface Hosted {
 export class BotHost {
   private readonly wall: Clock;
   private killSwitch!: KillSwitch;
+  private hostLog: EventLog | null = null;
   private readonly hosted = new Map<string, Hosted>();
   private readonly runtimes = new Map<string, BotRuntime>();
   private readonly subs: Subscription[] = [];
@@ -95,6 +96,7 @@ export class BotHost {
   /** Subscribes the host's subjects and starts its heartbeat and control-plane watchdog. */
   async start(): Promise<void> {
     const producer = `killswitch.${this.o.name}`;
+    this.hostLog = createEventLog(this.o.sink, await this.o.seqState([`host.${this.o.name}.commands`]));
     this.killSwitch = new KillSwitch({
       bots: {},
       clock: this.wall,
@@ -207,6 +209,18 @@ export class BotHost {
     h.desk.requestStop('SIGTERM');
     await h.done;
     return true;
+  }
+
+  /**
+   * Audits a command the bus could not even decode (not JSON): it never reached a bot's command
+   * handler, but every command, accepted or not, lands in the audit trail.
+   */
+  auditUndecodable(subject: string, message: string): void {
+    if (!subject.startsWith('desk.cmd.')) return;
+    const log = this.hostLog;
+    if (log === null) return;
+    const received = log.append(`host.${this.o.name}.commands`, { type: 'command.received', ts: this.wall.now(), payload: { target: subject.slice('desk.cmd.'.length), command: null, undecodable: true } });
+    log.append(`host.${this.o.name}.commands`, { type: 'command.rejected', ts: this.wall.now(), correlationId: received.eventId, causationId: received.eventId, payload: { target: subject.slice('desk.cmd.'.length), id: '', code: 'invalid_json', message } });
   }
 
   /** The live view of each running desk (one per spawn), for a terminal view. */

@@ -8,6 +8,7 @@
 import type { NatsConnection } from 'nats';
 import type { DailyStateStore } from '../actors/host.ts';
 import type { Latch, LatchStore } from '../actors/kill-switch.ts';
+import type { BusHandlerError } from '../adapters/bus/errors.ts';
 import { NatsBus } from '../adapters/bus/nats.ts';
 import { openJetStreamEventSink, type JetStreamEventSink } from '../adapters/jetstream/event-publisher.ts';
 import { type DeskKv, openDeskKv } from '../adapters/jetstream/kv.ts';
@@ -27,6 +28,8 @@ export interface NatsRuntimeOptions {
   readonly spoolDir: string;
   readonly logger: Logger;
   readonly onStatus?: (e: NatsStatusEvent) => void;
+  /** Every message the bus could not deliver (not JSON, a throwing handler); default: a log warning. */
+  readonly onBusError?: (e: BusHandlerError) => void;
 }
 
 export interface NatsRuntime {
@@ -97,7 +100,10 @@ async function provisionedStreams(nc: NatsConnection, prefix: string | undefined
 export async function openNatsRuntime(o: NatsRuntimeOptions): Promise<NatsRuntime> {
   const nc = await connectNats({ ...(o.url !== undefined ? { url: o.url } : {}), name: o.name, ...(o.onStatus ? { onStatus: o.onStatus } : {}) });
   try {
-    const bus = new NatsBus(nc, { ...(o.prefix !== undefined ? { prefix: o.prefix } : {}), onError: (e) => o.logger.warn({ err: e }, 'bus handler error') });
+    const bus = new NatsBus(nc, { ...(o.prefix !== undefined ? { prefix: o.prefix } : {}), onError: (e) => {
+      o.logger.warn({ err: e }, 'bus handler error');
+      o.onBusError?.(e);
+    } });
     const names = await provisionedStreams(nc, o.prefix, o.logger);
     const sink = await openJetStreamEventSink({ nc, names, spoolDir: o.spoolDir });
     const kv = await openDeskKv(nc.jetstream(), o.prefix !== undefined ? { suffix: o.prefix } : {});

@@ -12,6 +12,7 @@ import { BotHost } from '../../../actors/host.ts';
 import { createEventLog } from '../../../actors/event-log.ts';
 import { KillSwitchService } from '../../../actors/kill-switch-service.ts';
 import { PortfolioRiskActor } from '../../../actors/portfolio-risk.ts';
+import { type BusHandlerError, BusPayloadError } from '../../../adapters/bus/errors.ts';
 import { WallClock } from '../../../adapters/clock/wall-clock.ts';
 import { NatsAuthError, NatsConfigError, NatsConnectError } from '../../../adapters/nats/connect.ts';
 import { loadConfigFile } from '../../../config/load.ts';
@@ -46,7 +47,7 @@ export function processLogger(varDir: string, file: string): { logger: Logger; f
 }
 
 /** Opens NATS for a process, mapping connection problems to CLI errors. */
-export async function openRuntime(flags: NatsFlags, name: string, varDir: string, logger: Logger, onBus?: (up: boolean) => void): Promise<NatsRuntime> {
+export async function openRuntime(flags: NatsFlags, name: string, varDir: string, logger: Logger, onBus?: (up: boolean) => void, onBusError?: (e: BusHandlerError) => void): Promise<NatsRuntime> {
   try {
     return await openNatsRuntime({
       ...(flags.nats !== undefined ? { url: flags.nats } : {}),
@@ -54,6 +55,7 @@ export async function openRuntime(flags: NatsFlags, name: string, varDir: string
       name,
       spoolDir: join(varDir, `spool-${name}`),
       logger,
+      ...(onBusError ? { onBusError } : {}),
       onStatus: (e) => {
         if (e.type === 'disconnect') onBus?.(false);
         if (e.type === 'reconnect') onBus?.(true);
@@ -106,7 +108,9 @@ async function runHost(flags: NatsFlags & { name: string; controlPlaneTimeout?: 
   const varDir = resolve(ctx.io.cwd, flags.var);
   const { logger, flush } = processLogger(varDir, `host-${flags.name}.log`);
   let host: BotHost | null = null;
-  const rt = await openRuntime(flags, `host-${flags.name}`, varDir, logger, (up) => host?.setBusUp(up));
+  const rt = await openRuntime(flags, `host-${flags.name}`, varDir, logger, (up) => host?.setBusUp(up), (e) => {
+    if (e.cause instanceof BusPayloadError) host?.auditUndecodable(e.subject, e.cause.message);
+  });
   const stop = untilSignal(ctx, `host ${flags.name} (cancelling every order of its bots)`);
   try {
     host = new BotHost({

@@ -11,6 +11,7 @@ import { KillSwitchService } from '../../../actors/kill-switch-service.ts';
 import { PortfolioRiskActor } from '../../../actors/portfolio-risk.ts';
 import type { DeskSpeed } from '../../../actors/desk.ts';
 import type { DeskSummary, DeskView } from '../../../actors/desk-view.ts';
+import { BusPayloadError } from '../../../adapters/bus/errors.ts';
 import { WallClock } from '../../../adapters/clock/wall-clock.ts';
 import type { DeskConfig } from '../../../config/schema/desk.ts';
 import type { Logger } from '../../../otel/logger.ts';
@@ -40,7 +41,9 @@ const EMPTY_VIEW: DeskView = { bots: [], progress: { nowMs: 0, startMs: 0, endMs
 
 export async function runUpOverNats(o: UpOverNatsOptions): Promise<DeskSummary | null> {
   let host: BotHost | null = null;
-  const rt = await openRuntime({ ...(o.nats !== undefined ? { nats: o.nats } : {}), ...(o.prefix !== undefined ? { prefix: o.prefix } : {}), var: o.varDir }, 'up', o.varDir, o.logger, (up) => host?.setBusUp(up));
+  const rt = await openRuntime({ ...(o.nats !== undefined ? { nats: o.nats } : {}), ...(o.prefix !== undefined ? { prefix: o.prefix } : {}), var: o.varDir }, 'up', o.varDir, o.logger, (up) => host?.setBusUp(up), (e) => {
+    if (e.cause instanceof BusPayloadError) host?.auditUndecodable(e.subject, e.cause.message);
+  });
   const wall = new WallClock();
   const risk = new PortfolioRiskActor({ bus: rt.bus, limits: o.config.portfolioLimits, clock: wall, log: createEventLog(rt.sink, await rt.seqState(['desk.risk'])), logger: o.logger });
   const killer = new KillSwitchService({ bus: rt.bus, clock: wall, log: createEventLog(rt.sink, await rt.seqState(['killswitch.service'])), logger: o.logger });
