@@ -64,6 +64,8 @@ export interface CommandKillSwitch {
   trigger(botId: string, opts: { readonly reason: string; readonly trigger: 'operator'; readonly dryRun?: boolean; readonly flatten?: boolean }): Promise<readonly { readonly botId: string; readonly outcome: string; readonly verified: boolean; readonly openOrdersAtVerify: number | null; readonly attempts: number }[]>;
   rearm(botId: string, by: { readonly by: string; readonly reason: string }): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: string }>;
   isLatched(botId: string): boolean;
+  /** Whether a flatten can be carried out (a flatten function is configured). */
+  readonly canFlatten: boolean;
 }
 
 function toBotCommand(c: CommandMsg): BotCommand | string {
@@ -146,10 +148,12 @@ export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; h
       }
       return applied();
     }
-    for (const bot of targets) bot.command(cmd);
+    const dryRun = c.type === 'kill' && c.args['dryRun'] === true;
+    const flatten = c.type === 'kill' && c.args['flatten'] === true;
+    if (flatten && (ks === undefined || !ks.canFlatten)) return reject('not_permitted', 'flatten: this desk has no flatten path for its venue (paper bots are cancelled and latched, not flattened)', c.id);
+    // A dry run only reports what the kill switch would cancel: the bots themselves are left alone.
+    if (!dryRun) for (const bot of targets) bot.command(cmd);
     if (ks !== undefined && c.type === 'kill') {
-      const dryRun = c.args['dryRun'] === true;
-      const flatten = c.args['flatten'] === true;
       const results: JsonObject[] = [];
       for (const bot of targets) {
         const rs = await ks.trigger(bot.botId, { reason: c.reason, trigger: 'operator', dryRun, flatten });

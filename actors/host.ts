@@ -77,6 +77,8 @@ export class BotHost {
   private killSwitch!: KillSwitch;
   private hostLog: EventLog | null = null;
   private readonly hosted = new Map<string, Hosted>();
+  /** Bots whose spawn is in progress (claimed before the spawn's first await). */
+  private readonly spawning = new Set<string>();
   private readonly runtimes = new Map<string, BotRuntime>();
   private readonly subs: Subscription[] = [];
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -130,8 +132,19 @@ export class BotHost {
     const wanted = req.bots ?? loaded.config.bots.map((b) => b.id);
     const missing = wanted.filter((id) => !loaded.config.bots.some((b) => b.id === id));
     if (missing.length > 0) throw new HostError('unknown_bot', `not in ${req.config}: ${missing.join(', ')} (it has ${loaded.config.bots.map((b) => b.id).join(', ')})`);
-    const running = wanted.filter((id) => this.runtimes.has(id) || [...this.hosted.values()].some((h) => h.bots.includes(id)));
+    const running = wanted.filter((id) => this.spawning.has(id) || this.runtimes.has(id) || [...this.hosted.values()].some((h) => h.bots.includes(id)));
     if (running.length > 0) throw new HostError('already_running', `already running on ${this.o.name}: ${running.join(', ')}`);
+    // Claimed now: the awaits below must not let a second spawn of the same bot through.
+    for (const id of wanted) this.spawning.add(id);
+    try {
+      return await this.start1(req, loaded.config, wanted);
+    } finally {
+      for (const id of wanted) this.spawning.delete(id);
+    }
+  }
+
+  private async start1(req: { config: string; speed?: DeskSpeed; seed?: number; durationS?: number }, loadedConfig: DeskConfig, wanted: readonly string[]): Promise<{ readonly bots: readonly string[]; readonly done: Promise<DeskSummary | null> }> {
+    const loaded = { config: loadedConfig };
     const config: DeskConfig = { ...loaded.config, bots: loaded.config.bots.filter((b) => wanted.includes(b.id)) };
     const days = new Map<string, DayCountersJson | null>();
     for (const id of wanted) days.set(id, await this.o.daily.get(id, this.wall.now()).catch(() => null));
@@ -278,9 +291,15 @@ export class BotHost {
     const d = m.data as { reason?: unknown; dryRun?: unknown; flatten?: unknown; trigger?: unknown };
     const reason = typeof d.reason === 'string' && d.reason !== '' ? d.reason : 'kill switch';
     const results: JsonObject[] = [];
+    if (d.flatten === true) {
+      m.respond({ ok: false, host: this.o.name, error: { code: 'not_permitted', message: 'flatten: this host has no flatten path (paper bots are cancelled and latched, not flattened)' } });
+      return;
+    }
     for (const id of bots) {
-      this.runtimes.get(id)?.command({ type: 'kill' });
-      const rs = await this.killSwitch.trigger(id, { reason, trigger: d.trigger === 'operator' ? 'operator' : 'risk', dryRun: d.dryRun === true, flatten: d.flatten === true });
+      const rt = this.runtimes.get(id);
+      // A stopping or escalated bot takes no command, but its kill switch still runs.
+      if (d.dryRun !== true && rt !== undefined && rt.commandRefusal() === null) rt.command({ type: 'kill' });
+      const rs = await this.killSwitch.trigger(id, { reason, trigger: d.trigger === 'operator' ? 'operator' : 'risk', dryRun: d.dryRun === true, flatten: false });
       for (const r of rs) results.push({ botId: r.botId, outcome: r.outcome, verified: r.verified, openOrdersAtVerify: r.openOrdersAtVerify, attempts: r.attempts });
     }
     m.respond({ ok: results.every((r) => r['outcome'] !== 'latched' || r['verified'] === true), host: this.o.name, results });

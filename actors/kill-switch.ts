@@ -252,6 +252,11 @@ export class KillSwitch {
     return { ok: true, botId, state: 'Armed' };
   }
 
+  /** Whether a flatten can be carried out (a flatten function was configured). */
+  get canFlatten(): boolean {
+    return this.o.flatten !== undefined;
+  }
+
   isLatched(botId: string): boolean {
     return this.state(botId) === 'Latched';
   }

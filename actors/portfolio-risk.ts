@@ -6,7 +6,8 @@
  *   `risk.decision` with its provenance (rule, threshold, value, inputs, bots);
  * - a kill is published once per latch (`action: 'kill'`); the kill-switch service carries it out.
  * It publishes `desk.heartbeat.risk` every `heartbeatMs`, so bot hosts can fail closed when the
- * monitor is gone (no heartbeat for `control_plane_timeout_s` ⇒ the hosts soft-pause their bots).
+ * monitor is gone (no heartbeat for the host's `--control-plane-timeout` ⇒ it soft-pauses its bots).
+ * `desk.risk.rearm` (request: `{issuer, reason}`) lifts the portfolio kill latch, audited.
  */
 import { type Actor, createActor } from 'xstate';
 import { RISK_DECISION_SUBJECT, SUBJECT_PATTERNS, heartbeatSubject } from '../adapters/bus/subjects.ts';
@@ -32,6 +33,8 @@ export interface PortfolioRiskActorOptions {
 }
 
 const PRODUCER = 'desk.risk';
+/** `desk.risk.rearm`: lift the portfolio kill latch. */
+export const RISK_REARM_SUBJECT = 'desk.risk.rearm';
 
 /** The wire form of a decision: decimals as strings, with a decision id and time. */
 export function decisionToWire(d: PortfolioDecision, extra: { readonly id: string; readonly ts: number; readonly cleared?: boolean }): JsonObject {
@@ -75,6 +78,8 @@ export class PortfolioRiskActor {
   private readonly subs: Subscription[] = [];
   private timers: ReturnType<typeof setInterval>[] = [];
   private seq = 0;
+  /** Whether the kill latch was already set when the current evaluation began. */
+  private latchedBefore = false;
   /** Decisions published, newest last (for status and tests). */
   readonly published: JsonObject[] = [];
 
@@ -88,6 +93,19 @@ export class PortfolioRiskActor {
   start(): void {
     this.actor.start();
     this.subs.push(this.o.bus.subscribe(SUBJECT_PATTERNS.allSnapshots, (msg) => this.onSnapshot(msg)));
+    this.subs.push(
+      this.o.bus.subscribe(RISK_REARM_SUBJECT, (msg) => {
+        const { issuer, reason } = msg.data as { issuer?: unknown; reason?: unknown };
+        if (typeof issuer !== 'string' || issuer === '' || typeof reason !== 'string' || reason === '') {
+          msg.respond({ ok: false, error: { code: 'invalid_command', message: 'expected {issuer, reason} (non-empty strings)' } });
+          return;
+        }
+        const was = this.state;
+        this.rearm();
+        this.o.log.append(PRODUCER, { type: 'risk.rearmed', ts: this.o.clock.now(), payload: { issuer, reason, from: was, to: this.state } });
+        msg.respond({ ok: true, state: this.state, was });
+      }),
+    );
     this.timers.push(setInterval(() => this.evaluate(), this.o.evaluateEveryMs ?? 500));
     this.timers.push(setInterval(() => this.heartbeat(), this.o.heartbeatMs ?? 1000));
     for (const t of this.timers) t.unref();
@@ -96,10 +114,11 @@ export class PortfolioRiskActor {
 
   /** Evaluates now (also called on the cadence). */
   evaluate(): void {
+    this.latchedBefore = this.state === 'KillTriggered';
     this.actor.send({ type: 'risk.evaluate', now: this.o.clock.now() });
   }
 
-  /** Lifts a portfolio kill latch (operator `desk rearm --portfolio`). */
+  /** Lifts the portfolio kill latch (`desk.risk.rearm`; a breach that still holds kills again). */
   rearm(): void {
     this.actor.send({ type: 'risk.rearm' });
   }
@@ -129,6 +148,8 @@ export class PortfolioRiskActor {
     const wire = decisionToWire(d, { id, ts, cleared });
     this.published.push(wire);
     this.o.log.append(PRODUCER, { type: 'risk.decision', ts, payload: wire });
+    // Once latched, a repeated kill is audited but not sent again: the kill switch already acted.
+    if (!cleared && d.action === 'kill' && this.latchedBefore) return;
     this.o.bus.publish(RISK_DECISION_SUBJECT, wire);
     this.o.logger.info({ action: wire['action'], rule: d.rule, bots: d.bots }, 'risk decision');
   }

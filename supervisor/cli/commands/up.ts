@@ -174,12 +174,13 @@ async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
       const final = { ...summary, endedBy };
       await mkdir(dirname(summaryPath), { recursive: true });
       await writeFile(summaryPath, `${JSON.stringify(final, null, 2)}\n`, 'utf8');
-      ctx.io.out(flags.json === true ? JSON.stringify(final, null, 2) : humanSummary(final, relative(cwd, summaryPath) || summaryPath, '', `events   JetStream ${flags.prefix ? `DESK_EVENTS_${flags.prefix}` : 'DESK_EVENTS'}, DESK_AUDIT  (check: desk events verify --nats${flags.nats ? ` ${flags.nats}` : ''}${flags.prefix ? ` --prefix ${flags.prefix}` : ''})`));
+      ctx.io.out(flags.json === true ? JSON.stringify(final, null, 2) : humanSummary(final, relative(cwd, summaryPath) || summaryPath, '', `events   JetStream ${flags.prefix ? `DESK_EVENTS_${flags.prefix}, DESK_AUDIT_${flags.prefix}` : 'DESK_EVENTS, DESK_AUDIT'}  (check: desk events verify --nats${flags.nats ? ` ${flags.nats}` : ''}${flags.prefix ? ` --prefix ${flags.prefix}` : ''})`));
       ctx.setExit(signalled !== null ? SIGNAL_EXIT[signalled] : EXIT.ok);
     } finally {
       process.off('SIGINT', requestStop);
       process.off('SIGTERM', requestStop);
       live?.stop();
+      await inspector?.stop();
       await tracing.shutdown();
       await new Promise<void>((r) => logFile.flush(() => r()));
       process.off('SIGINT', onInt);
