@@ -170,7 +170,12 @@ export class BotHost {
       botOptions: (bot) => ({
         day: days.get(bot.id) ?? null,
         onDayState: (day) => void this.o.daily.put(bot.id, day).catch((e: unknown) => this.o.logger.warn({ err: e, bot: bot.id }, 'daily state not persisted')),
-        onHardStop: (reason) => void this.killSwitch.trigger(bot.id, { reason: `hard_stop:${reason}`, trigger: 'bot_hard_stop' }),
+        onHardStop: (reason) => {
+          // An `operator_kill` HARD_STOP is the bot's echo of a kill the kill switch is already
+          // carrying out; triggering again could land after a rearm and silently re-latch.
+          if (reason === 'operator_kill') return;
+          void this.killSwitch.trigger(bot.id, { reason: `hard_stop:${reason}`, trigger: 'bot_hard_stop' });
+        },
       }),
       onBotReady: (runtime, adapter) => {
         this.runtimes.set(runtime.botId, runtime);

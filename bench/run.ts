@@ -9,6 +9,8 @@ import { benchBook } from './book.bench.ts';
 import { benchDesk } from './desk.bench.ts';
 import { benchDeskHeap } from './desk-heap.bench.ts';
 import { benchEpp } from './epp.bench.ts';
+import { benchNatsKill } from './nats-kill.bench.ts';
+import { benchNatsSink } from './nats-sink.bench.ts';
 import type { BenchFigure } from './types.ts';
 
 const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchFigure[]> }> = [
@@ -16,6 +18,8 @@ const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchFigure[]> }
   { name: 'EPP decision step (real data)', run: benchEpp },
   { name: 'whole-desk replay: throughput vs decode floor, tracing on/off', run: benchDesk },
   { name: 'whole-desk heap over 20 replays (child with --expose-gc)', run: benchDeskHeap },
+  { name: 'nats kill propagation (10 bots, 3 host processes) + desk pause round trip, vs raw NATS RTT', run: benchNatsKill },
+  { name: 'nats JetStream event sink: events/s with acks', run: benchNatsSink },
 ];
 
 function fmt(n: number | undefined): string {
