@@ -225,7 +225,9 @@ export class NatsBus implements Bus {
       // instead of leaving the requester to time out.
       if (m.reply !== undefined && m.reply !== '') {
         try {
-          m.respond(encoder.encode(JSON.stringify({ ok: false, error: { code: 'invalid_json', message: `${subject}: ${e instanceof Error ? e.message : String(e)}` } })));
+          const target = subject.slice(subject.lastIndexOf('.') + 1);
+          const detail = e instanceof Error && e.cause instanceof Error ? e.cause.message : 'expected a JSON object';
+          m.respond(encoder.encode(JSON.stringify({ ok: false, id: '', botId: target, state: 'unknown', error: { code: 'invalid_json', message: `${subject}: the request is not a JSON object (${detail})` } })));
         } catch {
           // the connection is going away; nothing to answer on
         }
