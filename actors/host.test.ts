@@ -206,6 +206,13 @@ describe('BotHost: fail closed and portfolio holds', () => {
 
     h.bus.publish(RISK_DECISION_SUBJECT, { ...decision, id: 'risk-4', action: 'clear', clears: 'soft_pause', bots: ['eth-paper', BOT] });
     await waitFor(() => viewOf(h)?.reasons.includes('portfolio_risk') === false, 'the hold to lift');
+
+    // Decisions can be lost across a reconnect: the risk heartbeat's list of soft pauses in force
+    // sets the holds too (a missed decision is applied, a missed clear is released).
+    h.bus.publish(heartbeatSubject('risk'), { ts: Date.now(), state: 'Breached', softPauses: [{ rule: 'net_exposure', asset: 'BTC', side: 'long', bots: [BOT] }] });
+    await waitFor(() => viewOf(h)?.reasons.includes('portfolio_risk') === true, 'the hold from the heartbeat');
+    h.bus.publish(heartbeatSubject('risk'), { ts: Date.now(), state: 'Monitoring', softPauses: [] });
+    await waitFor(() => viewOf(h)?.reasons.includes('portfolio_risk') === false, 'the release from the heartbeat');
     expect(await h.host.stopBot(BOT)).toBe(true);
   });
 });

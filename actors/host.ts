@@ -112,7 +112,12 @@ export class BotHost {
     this.subs.push(bus.subscribe(hostSpawnSubject(this.o.name), (m) => void this.onSpawn(m)));
     this.subs.push(bus.subscribe(KILL_SWITCH_ALL_SUBJECT, (m) => void this.onKill(m, [...this.runtimes.keys()])));
     this.subs.push(bus.subscribe(RISK_DECISION_SUBJECT, (m) => this.onRiskDecision(m.data)));
-    this.subs.push(bus.subscribe(heartbeatSubject('risk'), () => (this.lastRiskHeartbeat = this.wall.now())));
+    this.subs.push(
+      bus.subscribe(heartbeatSubject('risk'), (m) => {
+        this.lastRiskHeartbeat = this.wall.now();
+        this.reconcileRiskHolds(m.data['softPauses']);
+      }),
+    );
     this.timers.push(setInterval(() => this.heartbeat(), this.o.heartbeatMs ?? 1000));
     this.timers.push(setInterval(() => this.watchControlPlane(), 250));
     for (const t of this.timers) t.unref();
@@ -308,6 +313,27 @@ export class BotHost {
       for (const r of rs) results.push({ botId: r.botId, outcome: r.outcome, verified: r.verified, openOrdersAtVerify: r.openOrdersAtVerify, attempts: r.attempts });
     }
     m.respond({ ok: results.every((r) => r['outcome'] !== 'latched' || r['verified'] === true), host: this.o.name, results });
+  }
+
+  /**
+   * Level-triggered backstop for the edge-triggered decisions: each risk heartbeat lists the soft
+   * pauses in force, and the holds follow it (a decision or its clear can be lost across a reconnect).
+   */
+  private reconcileRiskHolds(list: unknown): void {
+    if (!Array.isArray(list)) return;
+    const want = new Map<string, Set<string>>();
+    for (const d of list) {
+      if (typeof d !== 'object' || d === null) continue;
+      const { rule, asset, side, bots } = d as { rule?: unknown; asset?: unknown; side?: unknown; bots?: unknown };
+      if (typeof rule !== 'string' || !Array.isArray(bots)) continue;
+      const id = `${rule}:${String(asset ?? '')}:${String(side ?? '')}`;
+      for (const b of bots) if (typeof b === 'string') want.set(b, (want.get(b) ?? new Set<string>()).add(id));
+    }
+    for (const botId of new Set([...this.runtimes.keys(), ...this.riskHolds.keys()])) {
+      const holds = want.get(botId) ?? new Set<string>();
+      this.riskHolds.set(botId, holds);
+      this.runtimes.get(botId)?.setHold('portfolio', holds.size > 0);
+    }
   }
 
   private onRiskDecision(data: JsonObject): void {

@@ -92,7 +92,7 @@ describe('PortfolioRiskActor', () => {
   it('publishes a heartbeat on desk.heartbeat.risk at start', () => {
     const h = harness();
     expect(h.heartbeats).toHaveLength(1);
-    expect(h.heartbeats[0]).toEqual({ ts: T0, state: 'Monitoring' });
+    expect(h.heartbeats[0]).toEqual({ ts: T0, state: 'Monitoring', softPauses: [] });
   });
 
   it('a daily-loss breach publishes one kill (latched), audited with its provenance', () => {
@@ -130,6 +130,13 @@ describe('PortfolioRiskActor', () => {
     h.actor.evaluate();
     expect(h.decisions.filter((d) => d['action'] === 'kill')).toHaveLength(1);
     expect(h.actor.state).toBe('KillTriggered');
+  });
+
+  it('the heartbeat lists the soft pauses in force, so hosts can reconcile after a lost decision', () => {
+    const h = harness({ net_exposure_cap_quote: '100', daily_loss_pct: '0.5' }, 100);
+    h.snap('alpha', { ts: T0, equity: '1000', open: '1000', base: '1', mark: '200' });
+    h.actor.evaluate();
+    expect(h.actor.activeSoftPauses()).toEqual([{ rule: 'net_exposure', asset: 'BTC', side: 'long', bots: ['alpha'] }]);
   });
 
   it('exposure: warning, then soft pause (warning cleared), then clear; each audited', () => {
@@ -204,7 +211,7 @@ describe('PortfolioRiskActor', () => {
     h.clock.ms = T0 + 500;
     await new Promise((r) => setTimeout(r, 90));
     expect(h.heartbeats.length).toBeGreaterThanOrEqual(3);
-    expect(h.heartbeats.at(-1)).toEqual({ ts: T0 + 500, state: 'KillTriggered' });
+    expect(h.heartbeats.at(-1)).toEqual({ ts: T0 + 500, state: 'KillTriggered', softPauses: [] });
     h.actor.stop();
     const n = h.heartbeats.length;
     await new Promise((r) => setTimeout(r, 50));

@@ -154,7 +154,17 @@ export class PortfolioRiskActor {
     this.o.logger.info({ action: wire['action'], rule: d.rule, bots: d.bots }, 'risk decision');
   }
 
+  /** The soft pauses in force: hosts reconcile their holds to this (decisions alone can be missed across a reconnect). */
+  activeSoftPauses(): { rule: string; asset: string | null; side: string | null; bots: string[] }[] {
+    const active = this.actor.getSnapshot().context.active;
+    return [...active.values()].filter((d) => d.action === 'soft_pause').map((d) => ({ rule: d.rule, asset: d.asset ?? null, side: d.side ?? null, bots: [...d.bots] }));
+  }
+
   private heartbeat(): void {
-    this.o.bus.publish(heartbeatSubject('risk'), { ts: this.o.clock.now(), state: this.state });
+    try {
+      this.o.bus.publish(heartbeatSubject('risk'), { ts: this.o.clock.now(), state: this.state, softPauses: this.activeSoftPauses() });
+    } catch (e) {
+      this.o.logger.warn({ err: e }, 'risk heartbeat not published');
+    }
   }
 }

@@ -3,10 +3,17 @@
 // installed checkout never runs a stale build (`npm run build` still emits dist/ for packaging).
 import { register } from 'tsx/esm/api';
 
+// A signal with no command-specific handler installed (before a command sets its own, or after it
+// has removed it while the process winds down) exits at once with the conventional 128+n code —
+// never the default disposition's abrupt kill. While a command handles signals itself (a clean
+// stop), this listener stays out of the way.
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+  const fallback = () => {
+    if (process.listenerCount(sig) === 1) process.exit(code);
+  };
+  process.on(sig, fallback);
+}
+
 register();
 const { main } = await import('../supervisor/cli/main.ts');
 process.exitCode = await main(process.argv);
-// The command is done and the process is winding down; a signal now means "exit at once"
-// (with the conventional 128+n code), never the default disposition's abrupt kill.
-process.once('SIGINT', () => process.exit(130));
-process.once('SIGTERM', () => process.exit(143));
