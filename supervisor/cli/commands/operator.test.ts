@@ -185,6 +185,14 @@ describe('desk pause|resume|kill|rearm|target', () => {
     expect(seen[0]).toMatchObject({ type: 'rearm', reason: 'venue back', args: {} });
   });
 
+  it('rearm --portfolio asks desk.risk.rearm with the issuer and reason', async () => {
+    const seen = await responder('desk.risk.rearm', () => ({ ok: true, state: 'Monitoring', was: 'KillTriggered' }));
+    expect(await run('rearm', '--portfolio', '--reason', 'loss reviewed')).toEqual({ code: 0, out: 'portfolio risk rearmed (KillTriggered → Monitoring)\n', err: '' });
+    expect(seen[0]).toMatchObject({ reason: 'loss reviewed' });
+    expect(typeof seen[0]?.['issuer']).toBe('string');
+    expect((await run('rearm', 'bot1', '--portfolio', '--reason', 'x')).code).toBe(2);
+  });
+
   it('kill sends {flatten, dryRun} and prints each result', async () => {
     const seen = await responder('desk.cmd.bot1', (d) => ({
       ok: true,

@@ -487,12 +487,28 @@ export const registerOperator: RegisterCommand = (program, ctx) => {
   withNatsOptions(
     program
       .command('rearm')
-      .description('lift a bot’s kill-switch latch')
-      .argument('<bot>', 'bot id')
+      .description('lift a bot’s kill-switch latch (or, with --portfolio, the portfolio-risk kill latch)')
+      .argument('[bot]', 'bot id')
+      .option('--portfolio', 'rearm the portfolio-risk monitor instead of a bot (desk.risk.rearm)')
       .option('--reason <text>', 'why (required; recorded in the audit trail)')
       .option('--ttl <ms>', TTL_HELP, duration)
       .option('--timeout <ms>', `how long to wait for the reply (default ${DEFAULT_TIMEOUT_MS / 1000}s)`, duration),
-  ).action(async (bot: string, o: BotCommandOpts) => runBotCommand(ctx, 'rearm', bot, o, {}));
+  ).action(async (bot: string | undefined, o: BotCommandOpts & { portfolio?: boolean }) => {
+    if (o.portfolio !== true) return runBotCommand(ctx, 'rearm', bot, o, {});
+    if (bot !== undefined) throw new CliError('give a bot or --portfolio, not both');
+    const reason = o.reason?.trim();
+    if (reason === undefined || reason === '') throw new CliError('--reason is required');
+    await withBus(o, 'desk-cli-rearm-portfolio', async ({ bus, url }) => {
+      const asked = await ask(bus, 'desk.risk.rearm', { issuer: issuerOf(), reason }, o.timeout ?? DEFAULT_TIMEOUT_MS);
+      if (!asked.ok) throw new CliError(asked.kind === 'no_responders' ? `no portfolio-risk monitor (desk risk) on ${url}` : 'desk risk did not answer in time', EXIT.failure);
+      if (o.json === true) ctx.io.out(JSON.stringify(asked.data, null, 2));
+      else if (asked.data['ok'] === true) ctx.io.out(`portfolio risk rearmed (${String(asked.data['was'])} → ${String(asked.data['state'])})`);
+      if (asked.data['ok'] !== true) {
+        if (o.json !== true) ctx.io.err(`desk: portfolio rearm: ${JSON.stringify(asked.data['error'] ?? asked.data)}`);
+        ctx.setExit(EXIT.failure);
+      }
+    });
+  });
 
   withNatsOptions(
     program
