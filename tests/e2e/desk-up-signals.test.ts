@@ -149,9 +149,13 @@ describe.each([
 });
 
 describe('desk up: a second SIGINT exits at once (e2e)', () => {
-  it('two SIGINTs in quick succession: exit 130 promptly', () => {
-    // exit(130) from the handler, not death by the default SIGINT disposition (code null).
-    expect({ code: double.exit.code, signal: double.exit.signal }, double.exit.stderr).toEqual({ code: 130, signal: null });
+  it('two SIGINTs in quick succession: the process ends promptly, as a SIGINT exit', () => {
+    // While the desk runs, the second signal is handled: exit(130). A BTC-only desk's clean stop
+    // can also finish first; a signal landing in Node's own teardown (after JavaScript has run, when
+    // the signal handlers are gone) then ends the process by the signal itself. Both are a prompt
+    // SIGINT exit (a shell reports 130 for either); anything else — another code, or still running — is not.
+    const asExit = { code: double.exit.code, signal: double.exit.signal };
+    expect([{ code: 130, signal: null }, { code: null, signal: 'SIGINT' }], double.exit.stderr).toContainEqual(asExit);
     expect(double.exit.stderr).toContain('SIGINT received');
     expect(double.ms).toBeLessThan(5_000);
   });
