@@ -12,6 +12,7 @@ import {
   BusPayloadError,
   BusTimeoutError,
 } from './errors.ts';
+import { serializeMessage } from './serialize.ts';
 import { assertPattern, assertSubject, subjectMatches } from './subjects.ts';
 import type { Bus, BusHandler, BusHeaders, BusMsg, JsonObject, RequestOptions, Subscription } from './types.ts';
 
@@ -121,7 +122,7 @@ export class InProcessBus implements Bus {
   private send(subject: string, msg: object, headers: BusHeaders, reply: string | undefined): number {
     if (this.closed) throw new BusClosedError(`publish ${subject}`);
     assertSubject(subject);
-    const wire: Wire = { subject, json: serialize(subject, msg), headers: checkHeaders(subject, headers), reply };
+    const wire: Wire = { subject, json: serializeMessage(subject, msg), headers: checkHeaders(subject, headers), reply };
     let count = 0;
     for (const sub of this.subs) {
       if (!subjectMatches(sub.pattern, subject)) continue;
@@ -176,18 +177,6 @@ export class InProcessBus implements Bus {
   }
 }
 
-function serialize(subject: string, msg: object): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(msg);
-  } catch (cause) {
-    throw new BusPayloadError(subject, 'not JSON-serializable', { cause });
-  }
-  if (json === undefined || !json.startsWith('{')) {
-    throw new BusPayloadError(subject, 'a message must serialize to a JSON object');
-  }
-  return json;
-}
 
 function checkHeaders(subject: string, headers: BusHeaders): BusHeaders {
   const copy: Record<string, string> = {};

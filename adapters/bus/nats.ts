@@ -25,6 +25,7 @@ import {
   BusTimeoutError,
   InvalidSubjectError,
 } from './errors.ts';
+import { serializeMessage } from './serialize.ts';
 import { assertPattern, assertSubject } from './subjects.ts';
 import type { Bus, BusHandler, BusHeaders, BusMsg, JsonObject, RequestOptions, Subscription } from './types.ts';
 
@@ -204,7 +205,7 @@ export class NatsBus implements Bus {
 
   /** Validates, encodes and publishes; `subject` is the bus subject, for error messages. */
   private send(wireSubject: string, subject: string, msg: object, headers: BusHeaders, reply: string | undefined): void {
-    const data = encoder.encode(serialize(subject, msg));
+    const data = encoder.encode(serializeMessage(subject, msg));
     const hdrs = toNatsHeaders(subject, withTraceContext(headers));
     try {
       this.nc.publish(wireSubject, data, { headers: hdrs, ...(reply === undefined ? {} : { reply }) });
@@ -278,18 +279,6 @@ function withTraceContext(headers: BusHeaders): BusHeaders {
   return { ...carrier, ...headers };
 }
 
-function serialize(subject: string, msg: object): string {
-  let json: string | undefined;
-  try {
-    json = JSON.stringify(msg);
-  } catch (cause) {
-    throw new BusPayloadError(subject, 'not JSON-serializable', { cause });
-  }
-  if (json === undefined || !json.startsWith('{')) {
-    throw new BusPayloadError(subject, 'a message must serialize to a JSON object');
-  }
-  return json;
-}
 
 /** Another client may publish anything on our subjects; only a JSON object is a bus message. */
 function parse(subject: string, data: Uint8Array): JsonObject {
