@@ -9,7 +9,7 @@
  * replay's virtual clock.
  */
 import { z } from 'zod';
-import { SUBJECT_PATTERNS } from '../adapters/bus/subjects.ts';
+import { ALL_BOTS, SUBJECT_PATTERNS } from '../adapters/bus/subjects.ts';
 import type { Bus, BusMsg, JsonObject, Subscription } from '../adapters/bus/types.ts';
 import { dec } from '../domain/money/decimal.ts';
 import type { Clock } from '../domain/ports/clock.ts';
@@ -84,7 +84,7 @@ function toBotCommand(c: CommandMsg): BotCommand | string {
 }
 
 /** The target token addressing every bot (`desk.cmd.all`). */
-export const ALL_TARGET = 'all';
+export const ALL_TARGET = ALL_BOTS;
 const CMD_PREFIX = 'desk.cmd.';
 
 /** Handles commands for `bots` until `stop()`. */

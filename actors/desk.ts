@@ -298,4 +298,3 @@ export class Desk {
   }
 }
 
-export type { EventLog };

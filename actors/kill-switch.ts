@@ -25,7 +25,8 @@ import {
 import type { EventInput } from './event-log.ts';
 
 /** Targets every registered bot (the same word as the command target `all`). */
-export const ALL_BOTS = 'all';
+export { ALL_BOTS } from '../adapters/bus/subjects.ts';
+import { ALL_BOTS } from '../adapters/bus/subjects.ts';
 
 /** A persisted latch: enough to come back latched and to audit the rearm against the kill. */
 export interface Latch {

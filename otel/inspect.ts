@@ -15,7 +15,7 @@
  * - `GET /`: a bridge page (after the library's server) that embeds the Stately inspector UI in an
  *   iframe and feeds it the events from the WebSocket on the same origin — the UI itself is
  *   loaded from stately.ai, the events reach the page over the local socket only;
- * - the WebSocket: any client gets every event as one JSON text message; a client that connects
+ * - the WebSocket: every client gets every event as one JSON text message; a client that connects
  *   late first gets, per live actor, its registration and its latest snapshot.
  * Browsers may only open the socket from the bridge page's own origin, so another web page cannot
  * read the desk's state; non-browser clients (no `Origin` header) are accepted.

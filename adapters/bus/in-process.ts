@@ -177,7 +177,6 @@ export class InProcessBus implements Bus {
   }
 }
 
-
 function checkHeaders(subject: string, headers: BusHeaders): BusHeaders {
   const copy: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {

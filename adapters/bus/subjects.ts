@@ -23,8 +23,9 @@ export const SUBJECT_PATTERNS = {
   allHeartbeats: 'desk.heartbeat.*',
 } as const;
 
-/** The token that addresses every bot on the kill-switch subject; a bot may not be named this. */
-const ALL = 'all';
+/** The token that addresses every bot (`desk.cmd.all`, `desk.killswitch.all`); a bot may not be named this. */
+export const ALL_BOTS = 'all';
+const ALL = ALL_BOTS;
 const BAD_TOKEN_CHAR = /[.*>\s]/;
 
 /**

@@ -22,6 +22,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { BusNoRespondersError, BusTimeoutError, InvalidSubjectError } from '../../../adapters/bus/errors.ts';
 import { commandSubject, controlSubject, HOST_HEARTBEAT_PREFIX, heartbeatSubject, hostSpawnSubject, SUBJECT_PATTERNS } from '../../../adapters/bus/subjects.ts';
 import type { Bus, JsonObject, JsonValue } from '../../../adapters/bus/types.ts';
+import type { CommandReply } from '../../../actors/commands.ts';
 import { CliError, EXIT } from '../io.ts';
 import type { CommandContext, RegisterCommand } from '../main.ts';
 import { openNatsBus, type OpenedBus } from '../nats-client.ts';
@@ -227,14 +228,8 @@ function wireCommand(type: CommandType, reason: string, args: JsonObject, ttlMs:
   return { id: randomUUID(), type, issuedAt, expiresAt: issuedAt + ttlMs, issuer: issuerOf(), reason, args };
 }
 
-interface Reply {
-  readonly ok: boolean;
-  readonly id: string;
-  readonly botId: string;
-  readonly state: string;
-  readonly error?: { readonly code: string; readonly message: string };
-  readonly result?: readonly JsonObject[];
-}
+/** A command reply as the CLI reports it: the handler's, plus the transport's own codes (`timeout`, `unknown_bot`). */
+type Reply = Omit<CommandReply, 'error'> & { readonly error?: { readonly code: string; readonly message: string } };
 
 function toReply(bot: string, id: string, asked: Asked, timeoutMs: number): Reply {
   if (!asked.ok) {

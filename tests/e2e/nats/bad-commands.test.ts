@@ -12,7 +12,7 @@ import { ErrorCode, type NatsConnection, type NatsError } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deskStreamNames } from '../../../adapters/jetstream/streams.ts';
 import {
-  Children, cleanupPrefix, deskJson, HeartbeatWatch, mustConnect, pollUntil, readStream, removeDirs, ROOT,
+  Children, deskJson, HeartbeatWatch, mustConnect, pollUntil, readStream, ROOT, teardown,
   type StreamEvent, uniquePrefix, varDir, waitForOutput,
 } from './nats.helpers.ts';
 
@@ -68,13 +68,7 @@ describe('bad commands on desk.cmd.<bot>', () => {
   }, 240_000);
 
   afterAll(async () => {
-    watch?.close();
-    await children.killAll();
-    if (nc !== undefined) {
-      await cleanupPrefix(nc, prefix);
-      await nc.close();
-    }
-    await removeDirs(dirs);
+    await teardown({ watch, children, nc, prefix, dirs });
   }, 60_000);
 
   it('refuses each with its documented reply, changes nothing, and audits what reached the handler', async () => {

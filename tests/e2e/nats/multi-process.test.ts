@@ -13,7 +13,7 @@ import type { NatsConnection } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deskStreamNames } from '../../../adapters/jetstream/streams.ts';
 import {
-  Children, cleanupPrefix, deskJson, deskRun, HeartbeatWatch, mustConnect, pollUntil, readStream, removeDirs, ROOT, status,
+  Children, deskJson, deskRun, HeartbeatWatch, mustConnect, pollUntil, readStream, ROOT, status, teardown,
   type Running, type StreamEvent, uniquePrefix, varDir, waitForOutput,
 } from './nats.helpers.ts';
 
@@ -61,13 +61,7 @@ describe('multi-process desk: global daily-loss breach kills every bot on every 
   }, 90_000);
 
   afterAll(async () => {
-    watch?.close();
-    await children.killAll();
-    if (nc !== undefined) {
-      await cleanupPrefix(nc, prefix);
-      await nc.close();
-    }
-    await removeDirs(dirs);
+    await teardown({ watch, children, nc, prefix, dirs });
     // Kept in the test output: how long each phase took on this machine.
     process.stdout.write(`multi-process timings (ms since start): ${JSON.stringify(timings)}\n`);
   }, 60_000);

@@ -263,3 +263,14 @@ export class HeartbeatWatch {
     this.sub.unsubscribe();
   }
 }
+
+/** Everything a NATS e2e test started, torn down in order: the watcher, the children, the prefix's streams and buckets, the temp dirs. */
+export async function teardown(t: { readonly watch?: HeartbeatWatch | undefined; readonly children: Children; readonly nc?: NatsConnection | undefined; readonly prefix: string; readonly dirs: readonly string[] }): Promise<void> {
+  t.watch?.close();
+  await t.children.killAll();
+  if (t.nc !== undefined) {
+    await cleanupPrefix(t.nc, t.prefix);
+    await t.nc.close();
+  }
+  await removeDirs(t.dirs);
+}

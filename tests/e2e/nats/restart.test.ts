@@ -14,7 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deskStreamNames } from '../../../adapters/jetstream/streams.ts';
 import { startNatsServer, type NatsServerHandle } from '../../../adapters/nats/test-server.fixtures.ts';
 import {
-  Children, cleanupPrefix, deskJson, deskRun, HeartbeatWatch, logHas, mustConnect, pollUntil, readDaily, readLatch, readStream, removeDirs, ROOT,
+  Children, deskJson, deskRun, HeartbeatWatch, logHas, mustConnect, pollUntil, readDaily, readLatch, readStream, removeDirs, ROOT, teardown,
   status, uniquePrefix, varDir, waitForOutput,
 } from './nats.helpers.ts';
 
@@ -95,13 +95,7 @@ describe('(b) kill -9 of a host with a latched bot', () => {
   let watch: HeartbeatWatch | undefined;
 
   afterAll(async () => {
-    watch?.close();
-    await children.killAll();
-    if (nc !== undefined) {
-      await cleanupPrefix(nc, prefix);
-      await nc.close();
-    }
-    await removeDirs(dirs);
+    await teardown({ watch, children, nc, prefix, dirs });
   }, 60_000);
 
   it('comes back latched (HardStopped) with its day restored', async () => {
