@@ -256,6 +256,29 @@ describe('BotHost: kill switch', () => {
     await waitFor(() => lastHeartbeatBot(h)?.latched === false, 'a heartbeat without the latch');
     expect(await h.host.stopBot(BOT)).toBe(true);
   });
+
+  it('a portfolio kill decision starts the kill at once; the relay request that follows joins that run and is answered verified', async () => {
+    const h = await harness({ requireRisk: false });
+    await h.host.spawn({ config: fastConfig, bots: [BOT], speed: 50 });
+    await waitFor(() => (viewOf(h)?.openOrders ?? 0) > 0, 'orders resting', 10_000);
+
+    // Not hosted here: ignored. Hosted: killed, without any desk.killswitch request.
+    h.bus.publish(RISK_DECISION_SUBJECT, { id: 'risk-1', ts: 1, action: 'kill', clears: null, rule: 'daily_loss', asset: null, side: null, threshold: '0.03', value: '0.05', bots: [BOT, 'elsewhere'], inputs: [] });
+    await waitFor(() => h.latches.keys().length > 0, 'the latch');
+    expect(h.latches.keys()).toEqual([BOT]);
+    expect(await h.latches.get(BOT)).toMatchObject({ reason: 'portfolio daily_loss: 0.05 ≥ 0.03', trigger: 'risk', verified: true });
+
+    // The kill-switch service's request for the same decision: answered from the same run.
+    const reply = await h.request(killSwitchSubject(BOT), { reason: 'portfolio daily_loss: 0.05 ≥ 0.03', trigger: 'risk' });
+    expect(reply).toMatchObject({ ok: true, results: [{ botId: BOT, outcome: 'latched', verified: true, openOrdersAtVerify: 0 }] });
+    const kills = h.events.filter((e) => e.type.startsWith('kill.'));
+    expect(kills.filter((e) => e.type === 'kill.triggered')).toHaveLength(1);
+    expect(kills.filter((e) => e.type === 'kill.latched')).toHaveLength(1);
+    expect(kills.some((e) => e.botId === 'elsewhere')).toBe(false);
+    await waitFor(() => (viewOf(h)?.openOrders ?? 1) === 0, 'no open orders');
+    await waitFor(() => viewOf(h)?.state === 'HardStopped', 'the bot HardStopped');
+    expect(await h.host.stopBot(BOT)).toBe(true);
+  });
 });
 
 describe('BotHost: daily state', () => {

@@ -29,7 +29,7 @@ import type { InspectionEvent } from 'xstate';
 import type { DeskMetrics } from '../otel/metrics.ts';
 import { Desk, type DeskEventSink, type DeskSpeed } from './desk.ts';
 import { createEventLog, type EventLog } from './event-log.ts';
-import { KillSwitch, type LatchStore } from './kill-switch.ts';
+import { KillSwitch, type KillOptions, type KillResult, type LatchStore } from './kill-switch.ts';
 
 /** Per-bot daily counters, persisted (NATS KV in a multi-process desk). */
 export interface DailyStateStore {
@@ -305,11 +305,8 @@ export class BotHost {
       m.respond({ ok: false, host: this.o.name, error: { code: 'not_permitted', message: 'flatten: this host has no flatten path (paper bots are cancelled and latched, not flattened)' } });
       return;
     }
-    for (const id of bots) {
-      const rt = this.runtimes.get(id);
-      // A stopping or escalated bot takes no command, but its kill switch still runs.
-      if (d.dryRun !== true && rt !== undefined && rt.commandRefusal() === null) rt.command({ type: 'kill' });
-      const rs = await this.killSwitch.trigger(id, { reason, trigger: d.trigger === 'operator' ? 'operator' : 'risk', dryRun: d.dryRun === true, flatten: false });
+    const runs = bots.map((id) => this.killBot(id, { reason, trigger: d.trigger === 'operator' ? 'operator' : 'risk', dryRun: d.dryRun === true, flatten: false }));
+    for (const rs of await Promise.all(runs)) {
       for (const r of rs) results.push({ botId: r.botId, outcome: r.outcome, verified: r.verified, openOrdersAtVerify: r.openOrdersAtVerify, attempts: r.attempts });
     }
     m.respond({ ok: results.every((r) => r['outcome'] !== 'latched' || r['verified'] === true), host: this.o.name, results });
@@ -336,8 +333,34 @@ export class BotHost {
     }
   }
 
+  /** Stops the bot taking new decisions and runs its kill switch (cancel, verify, latch). */
+  private killBot(id: string, opts: KillOptions): Promise<KillResult[]> {
+    const rt = this.runtimes.get(id);
+    // A stopping or escalated bot takes no command, but its kill switch still runs.
+    if (opts.dryRun !== true && rt !== undefined && rt.commandRefusal() === null) rt.command({ type: 'kill' });
+    return this.killSwitch.trigger(id, opts);
+  }
+
+  /**
+   * A portfolio kill, straight from the decision: the hosted bots' kill switches start now rather
+   * than one relay hop later. The kill-switch service's request for each bot still comes and is
+   * answered once that same run is verified and latched (a trigger during a run joins it), so its
+   * confirmations and retries are unchanged. Only the `risk` identity may publish decisions.
+   */
+  private killFromDecision(data: JsonObject): void {
+    const bots = Array.isArray(data['bots']) ? data['bots'].filter((b): b is string => typeof b === 'string' && this.runtimes.has(b)) : [];
+    const reason = `portfolio ${String(data['rule'])}: ${String(data['value'])} ≥ ${String(data['threshold'])}`;
+    for (const id of bots) {
+      this.killBot(id, { reason, trigger: 'risk' }).catch((e: unknown) => this.o.logger.warn({ err: e, bot: id }, 'portfolio kill: the kill switch did not settle'));
+    }
+  }
+
   private onRiskDecision(data: JsonObject): void {
     const action = data['action'];
+    if (action === 'kill') {
+      this.killFromDecision(data);
+      return;
+    }
     const id = typeof data['rule'] === 'string' ? `${String(data['rule'])}:${String(data['asset'] ?? '')}:${String(data['side'] ?? '')}` : null;
     const bots = Array.isArray(data['bots']) ? data['bots'].filter((b): b is string => typeof b === 'string') : [];
     if (id === null) return;

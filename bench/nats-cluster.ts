@@ -191,7 +191,9 @@ export async function openCluster(prefix: string): Promise<Cluster> {
 
 /** `desk <args…> --prefix <ns> --var <dir>` as a child process (through bin/desk.js). */
 export function deskArgs(cluster: Cluster, args: readonly string[]): string[] {
-  return [DESK_BIN, ...args, '--prefix', cluster.prefix, '--var', cluster.dir];
+  // BENCH_CPU_PROF=<dir>: each desk child writes a V8 CPU profile there on exit (for finding where time goes).
+  const prof = process.env['BENCH_CPU_PROF'];
+  return [...(prof ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', prof] : []), DESK_BIN, ...args, '--prefix', cluster.prefix, '--var', cluster.dir];
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -2,8 +2,8 @@
  * `JetStreamEventSink`: the JetStream counterpart of the JSONL writer, for `createEventLog`.
  *
  * `append` validates the envelope and queues it synchronously, in order; a background pump
- * publishes with `js.publish(subject, data, { msgID: eventId, expect: { streamName } })` and
- * awaits the acks, with at most `maxInFlight` publishes outstanding. Every event goes to
+ * publishes with the `Nats-Msg-Id` (event id) and `Nats-Expected-Stream` headers and awaits the
+ * acks on one shared reply subscription (async-publish.ts), with at most `maxInFlight` publishes outstanding. Every event goes to
  * DESK_EVENTS (`desk.evt.<producer>.<type>`), so per-producer sequences stay gap-free there;
  * commands, risk decisions and kill-switch actions (see `defaultAuditKind`) ALSO go to
  * DESK_AUDIT (`desk.audit.<kind>`), with the same msgID (dedupe is per stream). An event counts
@@ -29,11 +29,12 @@
  * - The connection should reconnect forever (`connectNats` does): a closed connection leaves
  *   everything in the spool for the next process.
  */
-import type { NatsConnection, JetStreamClient } from 'nats';
+import type { NatsConnection } from 'nats';
 import type { Subscription } from 'rxjs';
 import type { EventEnvelope } from '../../domain/events/index.ts';
 import { natsStatus$ } from '../nats/connect.ts';
 import { parseEnvelope } from '../store/envelope-schema.ts';
+import { AsyncJetStreamPublisher } from './async-publish.ts';
 import { EventSinkError } from './errors.ts';
 import { openSpool, type Spool } from './spool.ts';
 import { type AuditKind, type DeskStreamNames, auditSubject, defaultAuditKind, deskStreamNames, eventSubject } from './streams.ts';
@@ -104,7 +105,7 @@ export async function openJetStreamEventSink(opts: JetStreamEventSinkOptions): P
   const maxInFlight = opts.maxInFlight ?? 64;
   if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new RangeError(`maxInFlight: ${maxInFlight} must be an integer >= 1`);
   const spool = await openSpool(opts.spoolDir);
-  const sink = new Sink(opts, opts.nc.jetstream(), spool, maxInFlight);
+  const sink = new Sink(opts, new AsyncJetStreamPublisher(opts.nc, opts.publishTimeoutMs ?? 5000), spool, maxInFlight);
   sink.recover();
   return sink;
 }
@@ -112,7 +113,6 @@ export async function openJetStreamEventSink(opts: JetStreamEventSinkOptions): P
 class Sink implements JetStreamEventSink {
   private readonly names: DeskStreamNames;
   private readonly auditKind: (type: string) => AuditKind | null;
-  private readonly timeoutMs: number;
   private readonly retryMs: number;
   private queue: Entry[] = [];
   /** Index of the oldest entry not yet acknowledged; entries before it are done. */
@@ -126,6 +126,7 @@ class Sink implements JetStreamEventSink {
   private disconnected = false;
   private failure: unknown = undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private pumpScheduled = false;
   private retryDelay: number;
   private readonly segmentPending = new Map<number, number>();
   private waiters: { n: number; resolve: () => void; reject: (e: unknown) => void }[] = [];
@@ -135,13 +136,12 @@ class Sink implements JetStreamEventSink {
 
   constructor(
     opts: JetStreamEventSinkOptions,
-    private readonly js: JetStreamClient,
+    private readonly js: AsyncJetStreamPublisher,
     private readonly spool: Spool,
     private readonly maxInFlight: number,
   ) {
     this.names = opts.names ?? deskStreamNames(opts.prefix);
     this.auditKind = opts.auditKind ?? defaultAuditKind;
-    this.timeoutMs = opts.publishTimeoutMs ?? 5000;
     this.retryMs = opts.retryMs ?? 500;
     this.retryDelay = this.retryMs;
     this.status = natsStatus$(opts.nc).subscribe((s) => {
@@ -180,7 +180,7 @@ class Sink implements JetStreamEventSink {
     const valid = parseEnvelope(event);
     const entry = this.entryFor(valid);
     this.queue.push(entry);
-    if (this.mode === 'online') this.pump();
+    if (this.mode === 'online') this.schedulePump();
     else this.toSpool([entry]);
     return valid;
   }
@@ -205,6 +205,7 @@ class Sink implements JetStreamEventSink {
       this.mode = 'closed';
       clearTimeout(this.retryTimer);
       this.status.unsubscribe();
+      this.js.close();
       await this.spool.close();
     }
   }
@@ -239,6 +240,20 @@ class Sink implements JetStreamEventSink {
     return first === undefined ? this.counter : first.n - 1;
   }
 
+  /**
+   * Appends publish once the current task and its microtasks are done: a burst of appends (a
+   * kill's cancels and audit trail) goes out in one socket write after the burst instead of one
+   * write per step, and the publishing work stays off the path that produced the events.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   private pump(): void {
     while (this.mode === 'online' && this.inFlight < this.maxInFlight && this.next < this.queue.length) {
       const entry = this.queue[this.next++];
@@ -250,7 +265,7 @@ class Sink implements JetStreamEventSink {
     this.inFlight += 1;
     try {
       const acks = await Promise.all(
-        entry.targets.map((t) => this.js.publish(t.subject, entry.data, { msgID: entry.event.eventId, expect: { streamName: t.stream }, timeout: this.timeoutMs })),
+        entry.targets.map((t) => this.js.publish(t.subject, entry.data, { msgID: entry.event.eventId, streamName: t.stream })),
       );
       if (acks.some((a) => a.duplicate)) this.counts.duplicates += 1;
       this.markDone(entry);

@@ -90,9 +90,18 @@ export function producerFromToken(token: string): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+/** Producer → token, memoized: every appended event needs one and a process has few producers. */
+const tokenCache = new Map<string, string>();
+
 /** `desk.evt.<producer-token>.<type>`. */
 export function eventSubject(names: DeskStreamNames, producer: string, type: string): string {
-  return `${names.eventsRoot}.${producerToken(producer)}.${type}`;
+  let token = tokenCache.get(producer);
+  if (token === undefined) {
+    token = producerToken(producer);
+    if (tokenCache.size >= 4096) tokenCache.clear(); // bounded, whatever producers a process sees
+    tokenCache.set(producer, token);
+  }
+  return `${names.eventsRoot}.${token}.${type}`;
 }
 
 /** `desk.audit.<kind>`. */
