@@ -10,6 +10,7 @@ import { benchDesk } from './desk.bench.ts';
 import { benchDeskHeap } from './desk-heap.bench.ts';
 import { benchEpp } from './epp.bench.ts';
 import { benchNatsKill } from './nats-kill.bench.ts';
+import { benchNatsKillHost } from './nats-kill-host.bench.ts';
 import { benchNatsSink } from './nats-sink.bench.ts';
 import type { BenchFigure } from './types.ts';
 
@@ -19,6 +20,7 @@ const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchFigure[]> }
   { name: 'whole-desk replay: throughput vs decode floor, tracing on/off', run: benchDesk },
   { name: 'whole-desk heap over 20 replays (child with --expose-gc)', run: benchDeskHeap },
   { name: 'nats kill propagation (10 bots, 3 host processes) + desk pause round trip, vs raw NATS RTT', run: benchNatsKill },
+  { name: 'nats kill inside one host (4 bots, no competing process)', run: benchNatsKillHost },
   { name: 'nats JetStream event sink: events/s with acks', run: benchNatsSink },
 ];
 
