@@ -11,6 +11,7 @@ import { registerEventsVerify } from './commands/events-verify.ts';
 import { registerUp } from './commands/up.ts';
 import { registerProcesses } from './commands/processes.ts';
 import { registerOperator } from './commands/operator.ts';
+import { registerVenueSim } from './commands/venue-sim.ts';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -19,7 +20,7 @@ export interface CommandContext {
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator];
+const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator, registerVenueSim];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('desk')

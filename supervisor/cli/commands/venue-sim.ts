@@ -1,0 +1,82 @@
+/**
+ * `desk venue-sim`: a local exchange for ccxt to talk to (docs/venue-sim.md). Serves the venue's
+ * REST dialect on 127.0.0.1:<port>, its market the recorded captures replayed on the wall clock,
+ * its matching the paper fill model, one funded test account. Credentials come from the
+ * environment (DESK_SIM_API_KEY, DESK_SIM_API_SECRET, DESK_SIM_PASSPHRASE), defaulting to the
+ * documented test credentials; never from flags. Runs until SIGINT/SIGTERM (exit 130/143);
+ * exit 2 for bad flags or data, 1 when the port cannot be bound.
+ */
+import { resolve } from 'node:path';
+import { Decimal } from '../../../domain/money/decimal.ts';
+import { createLogger } from '../../../otel/logger.ts';
+import { DEFAULT_SIM_BALANCES, DEFAULT_SIM_CREDENTIALS, openVenueSim } from '../../../venue-sim/open.ts';
+import { CliError, EXIT } from '../io.ts';
+import type { RegisterCommand } from '../main.ts';
+import { untilSignal } from './processes.ts';
+
+interface VenueSimFlags {
+  readonly venue: string;
+  readonly market: string;
+  readonly port: string;
+  readonly data: string[];
+  readonly speed: string;
+  readonly balances?: string;
+  readonly logLevel: string;
+}
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** `USDT=10000,BTC=0.5` → { USDT: '10000', BTC: '0.5' }. */
+export function parseBalances(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of text.split(',')) {
+    const m = /^\s*([A-Z0-9]{2,12})\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (m === null) throw new CliError(`--balances: expected ASSET=amount[,ASSET=amount…] (e.g. USDT=10000,BTC=0.5), got ${JSON.stringify(part)}`);
+    out[m[1] as string] = new Decimal(m[2] as string).toFixed();
+  }
+  return out;
+}
+
+export const registerVenueSim: RegisterCommand = (program, ctx) => {
+  program
+    .command('venue-sim')
+    .description('run a local venue simulator that a plain ccxt client can trade against (recorded market, paper fill model, funded test account)')
+    .requiredOption('--venue <venue>', 'venue dialect: binance')
+    .option('--market <market>', 'market type: spot', 'spot')
+    .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', '18080')
+    .requiredOption('--data <capture...>', 'recorded capture files (e.g. data/binance-spot-20240808/btcusdt_20240808.gz); one market per symbol')
+    .option('--speed <x>', 'replay speed of the recorded market (1 = real time)', '1')
+    .option('--balances <list>', `starting balances of the test account, ASSET=amount,… (default ${Object.entries(DEFAULT_SIM_BALANCES).map(([a, v]) => `${a}=${v}`).join(',')})`)
+    .option('--log-level <level>', 'stderr log level: debug logs every request', 'info')
+    .action(async (flags: VenueSimFlags) => {
+      if (flags.venue !== 'binance') throw new CliError(`--venue: expected binance, got ${JSON.stringify(flags.venue)} (bitget is not implemented yet)`);
+      if (flags.market !== 'spot') throw new CliError(`--market: expected spot, got ${JSON.stringify(flags.market)} (perpetuals are not implemented yet)`);
+      const port = Number(flags.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: expected an integer 0..65535, got ${JSON.stringify(flags.port)}`);
+      const speed = Number(flags.speed);
+      if (!Number.isFinite(speed) || speed <= 0) throw new CliError(`--speed: expected a number > 0, got ${JSON.stringify(flags.speed)}`);
+      if (!['debug', 'info', 'warn', 'error'].includes(flags.logLevel)) throw new CliError(`--log-level: expected debug, info, warn or error, got ${JSON.stringify(flags.logLevel)}`);
+      const balances = flags.balances === undefined ? DEFAULT_SIM_BALANCES : parseBalances(flags.balances);
+      const env = process.env;
+      const credentials = {
+        apiKey: env['DESK_SIM_API_KEY'] ?? DEFAULT_SIM_CREDENTIALS.apiKey,
+        secret: env['DESK_SIM_API_SECRET'] ?? DEFAULT_SIM_CREDENTIALS.secret,
+      };
+      const logger = createLogger([{ stream: process.stderr, level: flags.logLevel as 'debug' | 'info' | 'warn' | 'error' }], 'venue-sim');
+      const signals = untilSignal(ctx, 'the venue simulator');
+      let sim;
+      try {
+        sim = await openVenueSim({ venue: 'binance', market: 'spot', port, data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger });
+      } catch (e) {
+        signals.dispose();
+        const message = e instanceof Error ? e.message : String(e);
+        if (/cannot listen/.test(message)) throw new CliError(message, EXIT.failure, { cause: e });
+        throw new CliError(message, EXIT.invalid, { cause: e });
+      }
+      ctx.io.err(`desk venue-sim: serving binance spot on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')})`);
+      const sig = await signals.signal;
+      await sim.close();
+      signals.dispose();
+      ctx.setExit(SIGNAL_EXIT[sig]);
+    });
+};

@@ -1,0 +1,255 @@
+/**
+ * The venue simulator's exchange, independent of any venue's wire format: one funded account,
+ * markets whose book is a recorded capture replayed on the clock (looping at the end), and
+ * matching by the domain paper fill model (one `PaperExecutionAdapter` per market; the same
+ * model the paper desk uses). The engine keeps what a venue keeps and the paper adapter does
+ * not: numeric order ids, order status history, the account's balances with funds locked by
+ * open orders (shared across markets), and the trade list.
+ *
+ * Time and the replay speed are injected; dialects (binance-spot.ts) turn HTTP requests into
+ * these calls and these results into the venue's JSON.
+ */
+import { Subject } from 'rxjs';
+import type { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
+import type { ExecutionUpdate, PlaceRejectReason } from '../adapters/execution/types.ts';
+import type { ClientOrderId } from '../domain/ids.ts';
+import type { InstrumentRules, Side } from '../domain/instrument/rules.ts';
+import type { BookTop } from '../domain/market/types.ts';
+import { Decimal, ZERO } from '../domain/money/decimal.ts';
+import type { Clock } from '../domain/ports/clock.ts';
+
+export type SimOrderStatus = 'NEW' | 'PARTIALLY_FILLED' | 'FILLED' | 'CANCELED' | 'REJECTED' | 'EXPIRED';
+
+export interface SimOrder {
+  readonly orderId: number;
+  readonly clientOrderId: string;
+  readonly marketId: string;
+  readonly side: Side;
+  readonly postOnly: boolean;
+  readonly price: Decimal;
+  readonly amount: Decimal;
+  filled: Decimal;
+  /** Σ fill price × amount. */
+  quoteFilled: Decimal;
+  status: SimOrderStatus;
+  readonly time: number;
+  updateTime: number;
+}
+
+export interface SimTrade {
+  readonly id: number;
+  readonly orderId: number;
+  readonly marketId: string;
+  readonly side: Side;
+  readonly price: Decimal;
+  readonly amount: Decimal;
+  readonly fee: Decimal;
+  readonly feeAsset: string;
+  readonly maker: boolean;
+  readonly time: number;
+}
+
+export interface SimBalance {
+  readonly asset: string;
+  readonly free: Decimal;
+  readonly locked: Decimal;
+}
+
+/** Why a place was refused (each dialect maps these to its venue's error). */
+export type SimRejectReason = PlaceRejectReason | 'insufficient_funds' | 'min_notional' | 'unknown_market';
+
+export type SimPlaceResult = { readonly ok: true; readonly order: SimOrder } | { readonly ok: false; readonly reason: SimRejectReason; readonly message: string };
+
+export interface SimMarket {
+  readonly id: string;
+  readonly rules: InstrumentRules;
+  readonly adapter: PaperExecutionAdapter;
+  /** The latest book top of the replay (null before the first). */
+  top: BookTop | null;
+}
+
+export interface VenueEngineOptions {
+  readonly clock: Clock;
+  readonly markets: readonly SimMarket[];
+  /** Starting balances of the account by asset (e.g. `{ USDT: '10000' }`). */
+  readonly balances: Readonly<Record<string, string>>;
+  /** First order id (default 1,000,001). */
+  readonly firstOrderId?: number;
+}
+
+export class VenueEngine {
+  private readonly markets = new Map<string, SimMarket>();
+  private readonly totals = new Map<string, Decimal>();
+  private readonly orders = new Map<number, SimOrder>();
+  private readonly byClientId = new Map<string, number>(); // `${market}:${clientOrderId}` → orderId
+  private readonly tradeList: SimTrade[] = [];
+  private nextOrderId: number;
+  private nextTradeId = 1;
+  private nextClientId = 1;
+  /** Every order change and trade, for logs and tests. */
+  readonly activity$ = new Subject<{ readonly type: 'order' | 'trade'; readonly order: SimOrder; readonly trade?: SimTrade }>();
+
+  constructor(private readonly o: VenueEngineOptions) {
+    this.nextOrderId = o.firstOrderId ?? 1_000_001;
+    for (const [asset, amount] of Object.entries(o.balances)) this.totals.set(asset, new Decimal(amount));
+    for (const m of o.markets) {
+      this.markets.set(m.id, m);
+      if (!this.totals.has(m.rules.base)) this.totals.set(m.rules.base, ZERO);
+      if (!this.totals.has(m.rules.quote)) this.totals.set(m.rules.quote, ZERO);
+      m.adapter.updates$.subscribe((u) => this.onUpdate(m, u));
+    }
+  }
+
+  market(id: string): SimMarket | undefined {
+    return this.markets.get(id);
+  }
+
+  marketList(): SimMarket[] {
+    return [...this.markets.values()];
+  }
+
+  now(): number {
+    return this.o.clock.now();
+  }
+
+  /** Places a limit order; resolves once the venue has accepted it (after the model's latency) or refused it. */
+  async place(req: { readonly marketId: string; readonly side: Side; readonly price: Decimal; readonly amount: Decimal; readonly postOnly: boolean; readonly clientOrderId?: string }): Promise<SimPlaceResult> {
+    const m = this.markets.get(req.marketId);
+    if (m === undefined) return { ok: false, reason: 'unknown_market', message: `unknown market ${req.marketId}` };
+    const clientOrderId = req.clientOrderId ?? `sim-${this.nextClientId++}`;
+    const key = `${m.id}:${clientOrderId}`;
+    const existing = this.byClientId.get(key);
+    if (existing !== undefined && this.isOpen(this.orders.get(existing))) return { ok: false, reason: 'duplicate_client_order_id', message: `client order id ${clientOrderId} is already in use by an open order` };
+    const r = m.rules;
+    if (req.amount.lt(r.minAmount) || !req.amount.div(r.lotStep).isInteger()) return { ok: false, reason: 'invalid_amount', message: `amount ${req.amount.toFixed()}: must be ≥ ${r.minAmount.toFixed()} and a multiple of ${r.lotStep.toFixed()}` };
+    if (req.price.lte(0) || !req.price.div(r.tickSize).isInteger()) return { ok: false, reason: 'invalid_price', message: `price ${req.price.toFixed()}: must be > 0 and a multiple of ${r.tickSize.toFixed()}` };
+    if (req.price.times(req.amount).lt(r.minNotional)) return { ok: false, reason: 'min_notional', message: `notional ${req.price.times(req.amount).toFixed()} below ${r.minNotional.toFixed()}` };
+    const lockAsset = req.side === 'buy' ? r.quote : r.base;
+    const lockAmount = req.side === 'buy' ? req.price.times(req.amount) : req.amount;
+    if (this.free(lockAsset).lt(lockAmount)) return { ok: false, reason: 'insufficient_funds', message: `insufficient ${lockAsset}: free ${this.free(lockAsset).toFixed()}, needed ${lockAmount.toFixed()}` };
+    const now = this.o.clock.now();
+    const order: SimOrder = {
+      orderId: this.nextOrderId++, clientOrderId, marketId: m.id, side: req.side, postOnly: req.postOnly, price: req.price, amount: req.amount,
+      filled: ZERO, quoteFilled: ZERO, status: 'NEW', time: now, updateTime: now,
+    };
+    // Registered before the model sees it, so funds are locked and fills find it.
+    this.orders.set(order.orderId, order);
+    this.byClientId.set(key, order.orderId);
+    const outcome = await m.adapter.place({ clientOrderId: clientOrderId as ClientOrderId, symbol: m.id, side: req.side, price: req.price, amount: req.amount, postOnly: req.postOnly });
+    if (outcome.type === 'order.reject') {
+      order.status = outcome.reason === 'post_only_would_cross' ? 'EXPIRED' : 'REJECTED';
+      order.updateTime = this.o.clock.now();
+      this.activity$.next({ type: 'order', order });
+      const message = outcome.reason === 'post_only_would_cross' ? 'Order would immediately match and take.' : `refused by the matching model: ${outcome.reason}`;
+      return { ok: false, reason: outcome.reason, message };
+    }
+    this.activity$.next({ type: 'order', order });
+    return { ok: true, order };
+  }
+
+  /** Cancels an open order; null when there is no such open order. */
+  async cancel(marketId: string, ref: { readonly orderId?: number; readonly clientOrderId?: string }): Promise<SimOrder | null> {
+    const order = this.find(marketId, ref);
+    if (order === null || !this.isOpen(order)) return null;
+    const m = this.markets.get(marketId) as SimMarket;
+    const outcome = await m.adapter.cancel(order.clientOrderId as ClientOrderId);
+    if (outcome.type === 'order.cancel_reject') return null;
+    return order;
+  }
+
+  /** Cancels every open order of a market; returns them. */
+  async cancelAll(marketId: string): Promise<SimOrder[]> {
+    const open = this.openOrders(marketId);
+    const done: SimOrder[] = [];
+    for (const o of open) {
+      const c = await this.cancel(marketId, { orderId: o.orderId });
+      if (c !== null) done.push(c);
+    }
+    return done;
+  }
+
+  /** An order by venue id or client id (any status); null when unknown. */
+  find(marketId: string, ref: { readonly orderId?: number; readonly clientOrderId?: string }): SimOrder | null {
+    const id = ref.orderId ?? (ref.clientOrderId !== undefined ? this.byClientId.get(`${marketId}:${ref.clientOrderId}`) : undefined);
+    const o = id === undefined ? undefined : this.orders.get(id);
+    return o !== undefined && o.marketId === marketId ? o : null;
+  }
+
+  openOrders(marketId?: string): SimOrder[] {
+    return [...this.orders.values()].filter((o) => this.isOpen(o) && (marketId === undefined || o.marketId === marketId));
+  }
+
+  /** Trades of a market in id order, from `fromId` or within [startTime, endTime], at most `limit`. */
+  trades(marketId: string, q: { readonly fromId?: number; readonly startTime?: number; readonly endTime?: number; readonly limit?: number } = {}): SimTrade[] {
+    const limit = q.limit ?? 500;
+    const xs = this.tradeList.filter(
+      (t) =>
+        t.marketId === marketId &&
+        (q.fromId === undefined || t.id >= q.fromId) &&
+        (q.startTime === undefined || t.time >= q.startTime) &&
+        (q.endTime === undefined || t.time <= q.endTime),
+    );
+    // Binance returns the most recent `limit` unless fromId/startTime anchor the window.
+    return q.fromId !== undefined || q.startTime !== undefined ? xs.slice(0, limit) : xs.slice(-limit);
+  }
+
+  balances(): SimBalance[] {
+    return [...this.totals.keys()].sort().map((asset) => {
+      const locked = this.locked(asset);
+      return { asset, free: (this.totals.get(asset) ?? ZERO).minus(locked), locked };
+    });
+  }
+
+  private isOpen(o: SimOrder | undefined): boolean {
+    return o !== undefined && (o.status === 'NEW' || o.status === 'PARTIALLY_FILLED');
+  }
+
+  private locked(asset: string): Decimal {
+    let x = ZERO;
+    for (const o of this.orders.values()) {
+      if (!this.isOpen(o)) continue;
+      const r = (this.markets.get(o.marketId) as SimMarket).rules;
+      const remaining = o.amount.minus(o.filled);
+      if (o.side === 'buy' && r.quote === asset) x = x.plus(o.price.times(remaining));
+      if (o.side === 'sell' && r.base === asset) x = x.plus(remaining);
+    }
+    return x;
+  }
+
+  private free(asset: string): Decimal {
+    return (this.totals.get(asset) ?? ZERO).minus(this.locked(asset));
+  }
+
+  private add(asset: string, delta: Decimal): void {
+    this.totals.set(asset, (this.totals.get(asset) ?? ZERO).plus(delta));
+  }
+
+  private onUpdate(m: SimMarket, u: ExecutionUpdate): void {
+    const id = this.byClientId.get(`${m.id}:${u.clientOrderId}`);
+    const order = id === undefined ? undefined : this.orders.get(id);
+    if (order === undefined) return;
+    const now = this.o.clock.now();
+    if (u.type === 'order.fill') {
+      const quote = u.price.times(u.amount);
+      order.filled = order.filled.plus(u.amount);
+      order.quoteFilled = order.quoteFilled.plus(quote);
+      order.status = order.filled.gte(order.amount) ? 'FILLED' : 'PARTIALLY_FILLED';
+      order.updateTime = now;
+      if (order.side === 'buy') {
+        this.add(m.rules.base, u.amount);
+        this.add(m.rules.quote, quote.neg());
+      } else {
+        this.add(m.rules.base, u.amount.neg());
+        this.add(m.rules.quote, quote);
+      }
+      this.add(u.feeAsset, u.fee.neg());
+      const trade: SimTrade = { id: this.nextTradeId++, orderId: order.orderId, marketId: m.id, side: order.side, price: u.price, amount: u.amount, fee: u.fee, feeAsset: u.feeAsset, maker: u.liquidity === 'maker', time: now };
+      this.tradeList.push(trade);
+      this.activity$.next({ type: 'trade', order, trade });
+    } else if (u.type === 'order.cancelled') {
+      order.status = 'CANCELED';
+      order.updateTime = now;
+      this.activity$.next({ type: 'order', order });
+    }
+  }
+}
