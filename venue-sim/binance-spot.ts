@@ -40,6 +40,7 @@ const REJECTS: Readonly<Record<SimRejectReason, readonly [number, string]>> = {
   unknown_symbol: [-1121, 'Invalid symbol.'],
   unknown_market: [-1121, 'Invalid symbol.'],
   cancelled: [-2010, 'Order was canceled or expired.'],
+  venue_rejected: [-2010, 'Order rejected.'],
 };
 
 export class BinanceSpotDialect implements VenueDialect {

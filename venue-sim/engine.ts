@@ -56,7 +56,7 @@ export interface SimBalance {
 }
 
 /** Why a place was refused (each dialect maps these to its venue's error). */
-export type SimRejectReason = PlaceRejectReason | 'insufficient_funds' | 'min_notional' | 'unknown_market';
+export type SimRejectReason = PlaceRejectReason | 'min_notional' | 'unknown_market';
 
 export type SimPlaceResult = { readonly ok: true; readonly order: SimOrder } | { readonly ok: false; readonly reason: SimRejectReason; readonly message: string };
 

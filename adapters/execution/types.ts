@@ -28,6 +28,10 @@ export type PlaceRejectReason =
   | 'invalid_price'
   | 'duplicate_client_order_id'
   | 'unknown_symbol'
+  /** A real venue: not enough free balance. */
+  | 'insufficient_funds'
+  /** A real venue refused it for another reason (filters, …); the adapter's log says which. */
+  | 'venue_rejected'
   /** Cancelled by the desk before the venue acknowledged it. */
   | 'cancelled';
 
