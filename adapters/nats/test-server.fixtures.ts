@@ -43,7 +43,7 @@ const HOST = '127.0.0.1';
 /** Starts `nats-server -a 127.0.0.1 -p <free port> [-js -sd <tmp>] [-c <file>]` and waits until it listens. */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServerHandle> {
   const dir = await mkdtemp(join(tmpdir(), 'desk-nats-'));
-  const port = await freePort();
+  let port = await freePort();
   const args = ['-a', HOST, '-p', String(port)];
   let storeDir: string | undefined;
   if (options.jetstream === true) {
@@ -56,7 +56,17 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
     args.push('-c', file);
   }
   const timeoutMs = options.startTimeoutMs ?? 10_000;
-  let child: ChildProcess | undefined = await launch(args, port, timeoutMs);
+  let child: ChildProcess | undefined;
+  // The free port can be taken by another process before the server binds it: try a new one.
+  for (let attempt = 1; child === undefined; attempt++) {
+    try {
+      child = await launch(args, port, timeoutMs);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof Error) || !/address already in use/i.test(e.message)) throw e;
+      port = await freePort();
+      args[3] = String(port);
+    }
+  }
 
   const stop = async (): Promise<void> => {
     const c = child;
@@ -96,10 +106,13 @@ async function launch(args: readonly string[], port: number, timeoutMs: number):
   const bin = process.env['NATS_SERVER_BIN'] ?? 'nats-server';
   const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  let ready = false;
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
+    stderr += chunk;
+    if (!ready && /Server is ready/.test(stderr)) ready = true;
     // Keep only the tail: enough to explain a failed start without growing forever.
-    stderr = (stderr + chunk).slice(-4_000);
+    stderr = stderr.slice(-4_000);
   });
   let exited: string | undefined;
   child.once('exit', (code, signal) => (exited = `exited (code ${String(code)}, signal ${String(signal)})`));
@@ -108,7 +121,8 @@ async function launch(args: readonly string[], port: number, timeoutMs: number):
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (exited !== undefined) throw new Error(`nats-server ${args.join(' ')} ${exited}\n${stderr}`);
-    if (await accepts(port)) return child;
+    // Ready only when THIS server says so: a port that accepts could belong to another process.
+    if (ready && (await accepts(port))) return child;
     if (Date.now() > deadline) {
       await terminate(child);
       throw new Error(`nats-server did not listen on ${HOST}:${port} within ${timeoutMs} ms\n${stderr}`);
