@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Side } from '../domain/instrument/rules.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import type { SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
+import type { FaultInjector } from './faults.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
 export interface BinanceCredentials {
@@ -22,12 +23,16 @@ export interface BinanceSpotOptions {
   readonly credentials: BinanceCredentials;
   /** Maker and taker fee rates the fee endpoint reports (the matching model's own fees). */
   readonly fees: { readonly maker: Decimal; readonly taker: Decimal };
+  /** Fault injection: the dialect asks it about cancels racing fills and altered trade lists. */
+  readonly faults?: FaultInjector;
 }
 
 const err = (status: number, code: number, msg: string): SimResponse => ({ status, body: { code, msg } });
 const mandatory = (name: string): SimResponse => err(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const DECIMAL = /^\d+(\.\d+)?$/;
+/** Phantom trades (and their made-up orders) are numbered from here, far past any real id. */
+const PHANTOM_ID_BASE = 900_000_000;
 
 const REJECTS: Readonly<Record<SimRejectReason, readonly [number, string]>> = {
   post_only_would_cross: [-2010, 'Order would immediately match and take.'],
@@ -64,10 +69,10 @@ export class BinanceSpotDialect implements VenueDialect {
       'GET /api/v3/account': () => this.account(),
       'POST /api/v3/order': (p) => this.placeOrder(p),
       'GET /api/v3/order': (p) => this.getOrder(p),
-      'DELETE /api/v3/order': (p) => this.cancelOrder(p),
+      'DELETE /api/v3/order': (p) => this.cancelOrder(p, route),
       'GET /api/v3/openOrders': (p) => this.openOrders(p),
       'DELETE /api/v3/openOrders': (p) => this.cancelAll(p),
-      'GET /api/v3/myTrades': (p) => this.myTrades(p),
+      'GET /api/v3/myTrades': (p) => this.myTrades(p, route),
       'GET /sapi/v1/asset/tradeFee': (p) => this.tradeFee(p),
     };
     const handler = signed[route];
@@ -201,12 +206,14 @@ export class BinanceSpotDialect implements VenueDialect {
     return { status: 200, body: this.orderJson(o) };
   }
 
-  private async cancelOrder(p: URLSearchParams): Promise<SimResponse> {
+  private async cancelOrder(p: URLSearchParams, route: string): Promise<SimResponse> {
     const m = this.marketOf(p);
     if ('status' in m) return m;
     const ref = this.ref(p);
     if ('status' in ref) return ref;
-    const o = await this.o.engine.cancel(m.id, ref);
+    const open = this.o.engine.find(m.id, ref);
+    const fraction = open !== null && (open.status === 'NEW' || open.status === 'PARTIALLY_FILLED') ? (this.o.faults?.fillOnCancel(route) ?? null) : null;
+    const o = await this.o.engine.cancel(m.id, ref, fraction === null ? {} : { fillFirst: { fraction, feeRate: this.o.fees.maker } });
     if (o === null) return err(400, -2011, 'Unknown order sent.');
     return { status: 200, body: this.cancelJson(o, p.get('newClientOrderId')) };
   }
@@ -225,7 +232,7 @@ export class BinanceSpotDialect implements VenueDialect {
     return { status: 200, body: done.map((o) => this.cancelJson(o, null)) };
   }
 
-  private myTrades(p: URLSearchParams): SimResponse {
+  private myTrades(p: URLSearchParams, route: string): SimResponse {
     const m = this.marketOf(p);
     if ('status' in m) return m;
     const num = (k: string): number | undefined => (p.has(k) ? Number(p.get(k)) : undefined);
@@ -239,7 +246,20 @@ export class BinanceSpotDialect implements VenueDialect {
       ...(fromId !== undefined ? { fromId } : {}), ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}), limit: orderId !== undefined ? 1_000_000 : limit,
     });
     if (orderId !== undefined) xs = xs.filter((t) => t.orderId === orderId).slice(0, limit);
-    return { status: 200, body: xs.map((t) => this.tradeJson(t)) };
+    const alter = this.o.faults?.trades(route) ?? null;
+    if (alter === null) return { status: 200, body: xs.map((t) => this.tradeJson(t)) };
+    // Fault injection: real trades left out, trades the account never made added.
+    const body = xs.filter((t) => !alter.omit(t.id)).map((t) => this.tradeJson(t));
+    for (let k = 0; k < alter.phantoms; k++) body.push(this.tradeJson(this.phantomTrade(m)));
+    return { status: 200, body };
+  }
+
+  /** A trade of an order that never existed, with an id far past the real ones (phantomTrades). */
+  private phantomTrade(m: NonNullable<ReturnType<VenueEngine['market']>>): SimTrade {
+    const id = PHANTOM_ID_BASE + (this.o.faults?.phantomId() ?? 0);
+    const price = m.top?.bids[0]?.price ?? m.rules.tickSize;
+    const amount = m.rules.minAmount.times(10);
+    return { id, orderId: id, marketId: m.id, side: 'buy', price, amount, fee: price.times(amount).times(this.o.fees.maker), feeAsset: m.rules.quote, maker: true, time: this.o.engine.now() };
   }
 
   private tradeFee(p: URLSearchParams): SimResponse {

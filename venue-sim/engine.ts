@@ -147,11 +147,16 @@ export class VenueEngine {
     return { ok: true, order };
   }
 
-  /** Cancels an open order; null when there is no such open order. */
-  async cancel(marketId: string, ref: { readonly orderId?: number; readonly clientOrderId?: string }): Promise<SimOrder | null> {
+  /**
+   * Cancels an open order; null when there is no such open order. `fillFirst` (fault injection,
+   * fillOnCancelled) first fills that fraction of the remaining amount at the order's price as a
+   * maker fill at `feeRate`, as when the venue's match beats the cancel.
+   */
+  async cancel(marketId: string, ref: { readonly orderId?: number; readonly clientOrderId?: string }, opts: { readonly fillFirst?: { readonly fraction: number; readonly feeRate: Decimal } } = {}): Promise<SimOrder | null> {
     const order = this.find(marketId, ref);
     if (order === null || !this.isOpen(order)) return null;
     const m = this.markets.get(marketId) as SimMarket;
+    if (opts.fillFirst !== undefined) this.fillBeforeCancel(m, order, opts.fillFirst.fraction, opts.fillFirst.feeRate);
     const outcome = await m.adapter.cancel(order.clientOrderId as ClientOrderId);
     if (outcome.type === 'order.cancel_reject') return null;
     return order;
@@ -222,6 +227,20 @@ export class VenueEngine {
 
   private add(asset: string, delta: Decimal): void {
     this.totals.set(asset, (this.totals.get(asset) ?? ZERO).plus(delta));
+  }
+
+  /** A maker fill of `fraction` of the remaining (on the lot grid, leaving at least one lot open). */
+  private fillBeforeCancel(m: SimMarket, order: SimOrder, fraction: number, feeRate: Decimal): void {
+    const lot = m.rules.lotStep;
+    const remaining = order.amount.minus(order.filled);
+    let amount = remaining.times(fraction).div(lot).floor().times(lot);
+    if (amount.gte(remaining)) amount = remaining.minus(lot);
+    if (amount.lte(0)) return;
+    const fee = order.price.times(amount).times(feeRate);
+    this.onUpdate(m, {
+      type: 'order.fill', ts: this.o.clock.now(), symbol: m.id, clientOrderId: order.clientOrderId as ClientOrderId, side: order.side,
+      price: order.price, amount, fee, feeAsset: m.rules.quote, liquidity: 'maker', remaining: remaining.minus(amount),
+    });
   }
 
   private onUpdate(m: SimMarket, u: ExecutionUpdate): void {

@@ -1,7 +1,9 @@
 /**
  * Opens a venue simulator: reads the captures (grouped into markets by the symbol their
  * messages carry), builds one paper fill model per market on the wall clock, the engine with
- * the funded account, the replay, and the HTTP server speaking the venue's dialect.
+ * the funded account, the replay, the fault injector (its spec from a file or given; empty by
+ * default, changed at run time through `/__sim/faults`), and the HTTP server speaking the
+ * venue's dialect.
  */
 import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
 import { WallClock } from '../adapters/clock/wall-clock.ts';
@@ -13,6 +15,7 @@ import type { Logger } from '../otel/logger.ts';
 import { readCaptureMessages } from '../streams/capture-messages.ts';
 import { BinanceSpotDialect, type BinanceCredentials } from './binance-spot.ts';
 import { VenueEngine, type SimMarket } from './engine.ts';
+import { FaultInjector, loadFaultSpecFile, parseFaultSpec, type FaultSpec, type FaultSpecInput } from './faults.ts';
 import { binanceSpotMarket } from './markets.ts';
 import { CaptureReplay } from './replay.ts';
 import { startSimServer, type RunningSimServer } from './server.ts';
@@ -34,6 +37,10 @@ export interface VenueSimOptions {
   readonly paper?: Partial<PaperConfig>;
   readonly clock?: Clock;
   readonly logger: Logger;
+  /** Fault spec file (JSON or YAML, `--faults`); errors name the file and the field. */
+  readonly faultsFile?: string;
+  /** Fault spec given directly (wins over `faultsFile`). */
+  readonly faults?: FaultSpecInput;
 }
 
 export interface VenueSim {
@@ -41,6 +48,7 @@ export interface VenueSim {
   readonly port: number;
   readonly engine: VenueEngine;
   readonly replay: CaptureReplay;
+  readonly faults: FaultInjector;
   close(): Promise<void>;
 }
 
@@ -52,6 +60,9 @@ function symbolOf(file: string, messages: readonly CaptureMessage[]): string {
 
 export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
   if (o.data.length === 0) throw new RangeError('--data: expected at least one capture file');
+  let spec: FaultSpec | undefined;
+  if (o.faults !== undefined) spec = parseFaultSpec(o.faults);
+  else if (o.faultsFile !== undefined) spec = await loadFaultSpecFile(o.faultsFile);
   const bySymbol = new Map<string, CaptureMessage[]>();
   for (const file of o.data) {
     const messages = await readCaptureMessages([file]);
@@ -73,10 +84,11 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
   }
   const engine = new VenueEngine({ clock, markets, balances: o.balances ?? DEFAULT_SIM_BALANCES });
   const replay = new CaptureReplay(feeds, o.speed ?? 1, () => clock.now());
-  const dialect = new BinanceSpotDialect({ engine, credentials: o.credentials ?? DEFAULT_SIM_CREDENTIALS, fees: { maker: paper.makerFeePct, taker: paper.takerFeePct } });
+  const faults = new FaultInjector({ now: () => clock.now(), logger: o.logger, ...(spec !== undefined ? { spec } : {}) });
+  const dialect = new BinanceSpotDialect({ engine, credentials: o.credentials ?? DEFAULT_SIM_CREDENTIALS, fees: { maker: paper.makerFeePct, taker: paper.takerFeePct }, faults });
   let server: RunningSimServer;
   try {
-    server = await startSimServer(dialect, { port: o.port, ...(o.host !== undefined ? { host: o.host } : {}), logger: o.logger });
+    server = await startSimServer(dialect, { port: o.port, ...(o.host !== undefined ? { host: o.host } : {}), logger: o.logger, faults });
   } catch (e) {
     throw new Error(`venue-sim: cannot listen on port ${o.port}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -87,6 +99,7 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
     port: server.port,
     engine,
     replay,
+    faults,
     close: async () => {
       replay.stop();
       await server.close();

@@ -1,12 +1,16 @@
 /**
  * The simulator's HTTP server: parses each request (path, query, form or JSON body, headers)
  * and hands it to a venue dialect, which answers in that venue's wire format. The server adds
- * nothing venue-specific; it only guarantees every request gets an answer (a dialect that throws
- * yields a 500 with the error's message) and logs each one.
+ * nothing venue-specific; it guarantees every request gets an answer (a dialect that throws
+ * yields a 500 with the error's message) unless a fault injector (faults.ts) says otherwise —
+ * delay, drop, hold, or replace it — and logs each one. With an injector it also serves the
+ * fault control endpoint (fault-control.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../otel/logger.ts';
+import { FAULT_CONTROL_PATH, faultControl } from './fault-control.ts';
+import type { FaultInjector } from './faults.ts';
 
 export interface SimRequest {
   readonly method: string;
@@ -62,15 +66,58 @@ export interface RunningSimServer {
   close(): Promise<void>;
 }
 
+/** Waits `ms` (or until the client goes away); true when the client is still there. */
+function wait(res: ServerResponse, ms: number | null): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (res.destroyed) return resolve(false);
+    const timer = ms === null ? null : setTimeout(() => {
+      res.off('close', onClose);
+      resolve(!res.destroyed);
+    }, ms);
+    const onClose = (): void => {
+      if (timer !== null) clearTimeout(timer);
+      resolve(false);
+    };
+    res.once('close', onClose);
+  });
+}
+
+export interface SimServerOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly logger: Logger;
+  /** Fault injection (faults.ts) and its control endpoint `/__sim/faults`; none when absent. */
+  readonly faults?: FaultInjector;
+}
+
 /** Serves `dialect` on 127.0.0.1:`port` (0 = a free port). */
-export async function startSimServer(dialect: VenueDialect, opts: { readonly port: number; readonly host?: string; readonly logger: Logger }): Promise<RunningSimServer> {
-  const server = createServer((req, res) => {
-    void (async () => {
-      const t0 = performance.now();
-      let out: SimResponse;
-      try {
-        const url = new URL(req.url ?? '/', 'http://sim');
-        const rawBody = await readBody(req);
+export async function startSimServer(dialect: VenueDialect, opts: SimServerOptions): Promise<RunningSimServer> {
+  const { faults, logger } = opts;
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const t0 = performance.now();
+    const method = req.method ?? 'GET';
+    const path = req.url?.split('?')[0];
+    const done = (status: number | string): void => logger.debug({ method, path, status, ms: Math.round((performance.now() - t0) * 100) / 100 }, 'venue-sim request');
+    let out: SimResponse;
+    try {
+      const url = new URL(req.url ?? '/', 'http://sim');
+      const rawBody = await readBody(req);
+      const route = `${method} ${url.pathname}`;
+      if (faults !== undefined && url.pathname === FAULT_CONTROL_PATH) {
+        send(res, faultControl(faults, method, rawBody));
+        return done(res.statusCode);
+      }
+      // Faults act before the venue sees the request…
+      const pre = faults?.before(route) ?? { kind: 'handle', delayMs: 0 };
+      if (pre.delayMs > 0 && !(await wait(res, pre.delayMs))) return done('client gone');
+      if (pre.kind === 'destroy') {
+        req.socket.destroy();
+        return done('fault: disconnected');
+      }
+      if (pre.kind === 'hold' && !(await wait(res, pre.ms))) return done('fault: held until the client gave up');
+      if (pre.kind === 'answer') {
+        out = pre.answer;
+      } else {
         const params = new URLSearchParams(url.search);
         const type = String(req.headers['content-type'] ?? '');
         if (rawBody !== '' && type.includes('application/json')) {
@@ -79,14 +126,28 @@ export async function startSimServer(dialect: VenueDialect, opts: { readonly por
         } else if (rawBody !== '') {
           for (const [k, v] of new URLSearchParams(rawBody)) params.set(k, v);
         }
-        out = await dialect.handle({ method: req.method ?? 'GET', path: url.pathname, rawQuery: url.search.replace(/^\?/, ''), rawBody, params, headers: req.headers });
-      } catch (e) {
-        opts.logger.error({ err: e, path: req.url }, 'venue-sim: request failed');
-        out = { status: 500, body: { code: -1000, msg: `venue-sim internal error: ${e instanceof Error ? e.message : String(e)}` } };
+        out = await dialect.handle({ method, path: url.pathname, rawQuery: url.search.replace(/^\?/, ''), rawBody, params, headers: req.headers });
+        // …and after: the venue acted, its answer is lost.
+        const post = faults?.after(route, out.status) ?? 'send';
+        if (post === 'destroy') {
+          req.socket.destroy();
+          return done(`fault: answer ${out.status} lost (disconnected)`);
+        }
+        if (post === 'hold') {
+          await wait(res, null);
+          return done(`fault: answer ${out.status} lost (held)`);
+        }
       }
-      send(res, out);
-      opts.logger.debug({ method: req.method, path: req.url?.split('?')[0], status: out.status, ms: Math.round((performance.now() - t0) * 100) / 100 }, 'venue-sim request');
-    })();
+    } catch (e) {
+      logger.error({ err: e, path: req.url }, 'venue-sim: request failed');
+      out = { status: 500, body: { code: -1000, msg: `venue-sim internal error: ${e instanceof Error ? e.message : String(e)}` } };
+    }
+    if (res.destroyed) return done('client gone');
+    send(res, out);
+    done(out.status);
+  };
+  const server = createServer((req, res) => {
+    void serve(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

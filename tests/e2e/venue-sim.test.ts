@@ -67,6 +67,7 @@ describe('desk venue-sim (CLI)', () => {
     [['--venue', 'binance', '--data', BTC, '--port', '70000'], /--port: expected an integer 0\.\.65535/],
     [['--venue', 'binance', '--data', BTC, '--speed', 'fast'], /--speed: expected a number > 0/],
     [['--venue', 'binance', '--data', BTC, '--balances', 'USDT=lots'], /--balances: expected ASSET=amount/],
+    [['--venue', 'binance', '--data', BTC, '--faults', 'no/such/faults.yaml'], /--faults .*no\/such\/faults\.yaml: cannot read/],
   ])('bad input %j exits 2 naming it', (args, message) => {
     const r = desk(['venue-sim', ...args]);
     expect(r.status, r.stderr).toBe(2);

@@ -3,8 +3,10 @@
  * REST dialect on 127.0.0.1:<port>, its market the recorded captures replayed on the wall clock,
  * its matching the paper fill model, one funded test account. Credentials come from the
  * environment (DESK_SIM_API_KEY, DESK_SIM_API_SECRET, DESK_SIM_PASSPHRASE), defaulting to the
- * documented test credentials; never from flags. Runs until SIGINT/SIGTERM (exit 130/143);
- * exit 2 for bad flags or data, 1 when the port cannot be bound.
+ * documented test credentials; never from flags. `--faults <file>` installs a fault spec (JSON or
+ * YAML; venue-sim/fault-spec.ts) at start; `/__sim/faults` changes it at run time. Runs until
+ * SIGINT/SIGTERM (exit 130/143); exit 2 for bad flags, data or fault file (naming the file and the
+ * field), 1 when the port cannot be bound.
  */
 import { resolve } from 'node:path';
 import { Decimal } from '../../../domain/money/decimal.ts';
@@ -21,6 +23,7 @@ interface VenueSimFlags {
   readonly data: string[];
   readonly speed: string;
   readonly balances?: string;
+  readonly faults?: string;
   readonly logLevel: string;
 }
 
@@ -47,6 +50,7 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
     .requiredOption('--data <capture...>', 'recorded capture files (e.g. data/binance-spot-20240808/btcusdt_20240808.gz); one market per symbol')
     .option('--speed <x>', 'replay speed of the recorded market (1 = real time)', '1')
     .option('--balances <list>', `starting balances of the test account, ASSET=amount,… (default ${Object.entries(DEFAULT_SIM_BALANCES).map(([a, v]) => `${a}=${v}`).join(',')})`)
+    .option('--faults <file>', 'fault spec to inject (JSON or YAML: latency, errorRate, rateLimit429, timeout, lostAck, …; see docs/venue-sim.md); change it at run time with PUT /__sim/faults')
     .option('--log-level <level>', 'stderr log level: debug logs every request', 'info')
     .action(async (flags: VenueSimFlags) => {
       if (flags.venue !== 'binance') throw new CliError(`--venue: expected binance, got ${JSON.stringify(flags.venue)} (bitget is not implemented yet)`);
@@ -66,14 +70,15 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
       const signals = untilSignal(ctx, 'the venue simulator');
       let sim;
       try {
-        sim = await openVenueSim({ venue: 'binance', market: 'spot', port, data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger });
+        sim = await openVenueSim({ venue: 'binance', market: 'spot', port, data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger, ...(flags.faults !== undefined ? { faultsFile: resolve(ctx.io.cwd, flags.faults) } : {}) });
       } catch (e) {
         signals.dispose();
         const message = e instanceof Error ? e.message : String(e);
         if (/cannot listen/.test(message)) throw new CliError(message, EXIT.failure, { cause: e });
         throw new CliError(message, EXIT.invalid, { cause: e });
       }
-      ctx.io.err(`desk venue-sim: serving binance spot on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')})`);
+      const faultNote = sim.faults.spec.faults.length === 0 ? '' : `; faults: ${sim.faults.spec.faults.map((f) => f.type).join(', ')} (seed ${sim.faults.spec.seed})`;
+      ctx.io.err(`desk venue-sim: serving binance spot on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')}${faultNote})`);
       const sig = await signals.signal;
       await sim.close();
       signals.dispose();

@@ -1,0 +1,162 @@
+/**
+ * The desk's ccxt ExecutionAdapter under injected venue faults (venue-sim/faults.ts), through
+ * the real ccxt `binance` client: a 429 storm, lost place and cancel acks, cancel timeouts, a
+ * kill switch over a flaky venue, and an authentication fault. Orders are counted at the venue
+ * (the simulator's engine, and a raw ccxt client once the faults are cleared).
+ */
+import { join, resolve } from 'node:path';
+import type { Exchange } from 'ccxt';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { KillSwitch, MemoryLatchStore } from '../../actors/kill-switch.ts';
+import type { EventInput } from '../../actors/event-log.ts';
+import { WallClock } from '../clock/wall-clock.ts';
+import type { ClientOrderId } from '../../domain/ids.ts';
+import { Decimal } from '../../domain/money/decimal.ts';
+import { silentLogger } from '../../otel/logger.ts';
+import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
+import type { FaultSpecInput } from '../../venue-sim/faults.ts';
+import { type VenueSim, openVenueSim } from '../../venue-sim/open.ts';
+import { CcxtExecutionAdapter, VenueFatalError } from './ccxt.ts';
+import type { VenueErrorClass } from './ccxt-errors.ts';
+import { TokenBucket } from './rate-limiter.ts';
+
+const DATA = join(resolve(import.meta.dirname, '..', '..'), 'data', 'binance-spot-20240808');
+const clock = new WallClock();
+const RULES = { symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: new Decimal('0.01'), lotStep: new Decimal('0.00001'), minAmount: new Decimal('0.00001'), minNotional: new Decimal('5') };
+
+let sim: VenueSim;
+let raw: Exchange;
+const adapters: CcxtExecutionAdapter[] = [];
+let seq = 0;
+const cid = (): ClientOrderId => `k${Date.now().toString(36)}-${++seq}` as ClientOrderId;
+
+beforeAll(async () => {
+  sim = await openVenueSim({ venue: 'binance', market: 'spot', port: 0, data: [join(DATA, 'btcusdt_20240808.gz')], logger: silentLogger() });
+  raw = simClient(sim.url);
+  await raw.loadMarkets();
+}, 60_000);
+
+afterEach(async () => {
+  sim.faults.clear();
+  for (const a of adapters.splice(0)) await a.close();
+  await raw.cancelAllOrders('BTC/USDT').catch(() => undefined);
+});
+
+afterAll(async () => {
+  await sim?.close();
+});
+
+function install(spec: FaultSpecInput): void {
+  sim.faults.install(spec);
+}
+
+async function adapter(o: { timeoutMs?: number; onFatal?: (e: VenueErrorClass) => void } = {}): Promise<CcxtExecutionAdapter> {
+  const exchange = simClient(sim.url);
+  if (o.timeoutMs !== undefined) exchange.timeout = o.timeoutMs;
+  await exchange.loadMarkets();
+  const a = new CcxtExecutionAdapter({ exchange, rules: RULES, clock, limiter: new TokenBucket({ capacity: 50, refillPerSec: 50, clock }), pollIntervalMs: 100, retryDelayMs: 20, ...(o.onFatal ? { onFatal: o.onFatal } : {}) });
+  adapters.push(a);
+  return a;
+}
+
+async function farBid(offset = 500): Promise<Decimal> {
+  const ob = await raw.fetchOrderBook('BTC/USDT');
+  return new Decimal(String(ob.bids[0]?.[0])).minus(offset);
+}
+
+/** Orders with this client id the venue holds, any status. */
+const atVenue = (clientOrderId: string): number => (sim.engine.find('BTCUSDT', { clientOrderId }) === null ? 0 : 1);
+const openAtVenue = (): number => sim.engine.openOrders('BTCUSDT').length;
+const injected = (): number => sim.faults.status().injected;
+
+describe('CcxtExecutionAdapter under venue faults', () => {
+  it('a 429 storm on POST /api/v3/order: the adapter backs off and the order is placed exactly once', async () => {
+    const a = await adapter();
+    const price = await farBid();
+    install({ faults: [{ type: 'rateLimit429', endpoints: ['POST /api/v3/order'], requests: 2 }] });
+    const id = cid();
+    const t0 = Date.now();
+    const out = await a.place({ clientOrderId: id, symbol: 'BTCUSDT', side: 'buy', price, amount: new Decimal('0.001'), postOnly: true });
+    expect(out).toMatchObject({ type: 'order.ack', clientOrderId: id });
+    expect(injected()).toBe(2);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(1000); // the token bucket's backoff after a 429 (1 s, then 2 s)
+    expect(atVenue(id)).toBe(1);
+    expect(sim.engine.openOrders('BTCUSDT').map((o) => o.clientOrderId)).toEqual([id]);
+  });
+
+  it('a lost place ack: the adapter acks (found by client id) and the venue holds exactly one order', async () => {
+    const a = await adapter();
+    const price = await farBid();
+    install({ faults: [{ type: 'lostAck', endpoints: ['POST /api/v3/order'], count: 1 }] });
+    const id = cid();
+    const out = await a.place({ clientOrderId: id, symbol: 'BTCUSDT', side: 'buy', price, amount: new Decimal('0.001'), postOnly: true });
+    expect(out).toMatchObject({ type: 'order.ack', clientOrderId: id });
+    expect(injected()).toBe(1);
+    expect(sim.engine.openOrders('BTCUSDT').map((o) => o.clientOrderId)).toEqual([id]);
+  });
+
+  it('cancel timeouts: the cancel is retried until the venue confirms; the order is cancelled at the venue', async () => {
+    const a = await adapter({ timeoutMs: 400 });
+    const id = cid();
+    await a.place({ clientOrderId: id, symbol: 'BTCUSDT', side: 'buy', price: await farBid(), amount: new Decimal('0.001'), postOnly: true });
+    install({ faults: [{ type: 'timeout', endpoints: ['DELETE /api/v3/order'], count: 2 }] });
+    expect(await a.cancel(id)).toMatchObject({ type: 'order.cancelled', clientOrderId: id });
+    expect(injected()).toBe(2);
+    expect(sim.engine.find('BTCUSDT', { clientOrderId: id })?.status).toBe('CANCELED');
+  });
+
+  it('a lost cancel ack: cancelled at the venue, the answer lost; the retry learns the order is gone and confirms it cancelled', async () => {
+    const a = await adapter();
+    const id = cid();
+    await a.place({ clientOrderId: id, symbol: 'BTCUSDT', side: 'buy', price: await farBid(), amount: new Decimal('0.001'), postOnly: true });
+    install({ faults: [{ type: 'lostAck', endpoints: ['DELETE /api/v3/order'], count: 1 }] });
+    expect(await a.cancel(id)).toMatchObject({ type: 'order.cancelled', clientOrderId: id });
+    expect(injected()).toBe(1);
+    expect(sim.engine.find('BTCUSDT', { clientOrderId: id })?.status).toBe('CANCELED');
+  });
+
+  it('a kill switch over a venue failing half its cancel and open-order calls latches with zero open orders verified, within its retry budget', async () => {
+    const a = await adapter();
+    const base = await farBid(600);
+    const ids: ClientOrderId[] = [];
+    for (let k = 0; k < 5; k++) {
+      const id = cid();
+      ids.push(id);
+      expect(await a.place({ clientOrderId: id, symbol: 'BTCUSDT', side: 'buy', price: base.minus(10 * k), amount: new Decimal('0.0002'), postOnly: true })).toMatchObject({ type: 'order.ack' });
+    }
+    expect(openAtVenue()).toBe(5);
+    install({ seed: 20240808, faults: [{ type: 'errorRate', endpoints: ['DELETE /api/v3/order', 'GET /api/v3/openOrders'], rate: 0.5 }] });
+    const events: EventInput[] = [];
+    const ks = new KillSwitch({
+      bots: { b1: { adapter: a, symbol: 'BTCUSDT' } },
+      clock,
+      log: { append: (_producer, input) => (events.push(input), { eventId: `e${events.length}` }) },
+      latches: new MemoryLatchStore(),
+      maxAttempts: 8,
+      backoff: { initialMs: 50, maxMs: 400, multiplier: 2 },
+    });
+    try {
+      const [r] = await ks.trigger('b1', { reason: 'fault drill', trigger: 'operator' });
+      expect(r).toMatchObject({ botId: 'b1', outcome: 'latched', state: 'Latched', verified: true, openOrdersAtVerify: 0 });
+      expect(r?.attempts).toBeLessThanOrEqual(8);
+      expect(events.find((e) => e.type === 'kill.latched')?.payload).toMatchObject({ verified: true, openOrders: 0 });
+    } finally {
+      ks.stop();
+    }
+    expect(injected()).toBeGreaterThan(0); // the venue did fail some calls
+    sim.faults.clear();
+    expect(await raw.fetchOpenOrders('BTC/USDT')).toEqual([]);
+    for (const id of ids) expect(sim.engine.find('BTCUSDT', { clientOrderId: id })?.status).toBe('CANCELED');
+  });
+
+  it('an authentication fault is fatal: reported (the bot HARD_STOPs) and thrown, nothing placed', async () => {
+    const fatal: VenueErrorClass[] = [];
+    const a = await adapter({ onFatal: (e) => fatal.push(e) });
+    const price = await farBid();
+    install({ faults: [{ type: 'errorRate', endpoints: ['/api/v3/*'], rate: 1, status: 401, code: -2014, msg: 'API-key format invalid.' }] });
+    const id = cid();
+    await expect(a.place({ clientOrderId: id, symbol: 'BTCUSDT', side: 'buy', price, amount: new Decimal('0.001'), postOnly: true })).rejects.toBeInstanceOf(VenueFatalError);
+    expect(fatal.map((f) => f.reason)).toEqual(['authentication']);
+    expect(atVenue(id)).toBe(0);
+  });
+});

@@ -1,0 +1,260 @@
+/**
+ * The venue simulator's fault injector: holds the installed fault spec (fault-spec.ts) and
+ * answers, per request, what to do to it. The server asks before a request is handled (delay
+ * it, drop the connection, hold it, answer an error or a 429 instead) and after (lose the
+ * answer); the dialect asks whether a cancel races a fill and how to alter a trade list.
+ *
+ * Every random choice is drawn from a seeded mulberry32 PRNG (domain/paper/prng.ts), restarted
+ * at each install, so the same seed and the same requests in the same order ⇒ the same faults.
+ * Every injection is counted (per fault and route) and logged at debug level with the route.
+ */
+import { createPrng, nextFloat, nextUint32, type Prng } from '../domain/paper/prng.ts';
+import type { Logger } from '../otel/logger.ts';
+import { EMPTY_FAULT_SPEC, type Fault, type FaultSpec, parseFaultSpec } from './fault-spec.ts';
+
+export * from './fault-spec.ts';
+
+/** An answer the injector makes instead of the venue (same shape as the server's SimResponse). */
+export interface FaultAnswer {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** What to do with a request before the venue sees it. */
+export type PreAction =
+  | { readonly kind: 'handle'; readonly delayMs: number }
+  | { readonly kind: 'answer'; readonly delayMs: number; readonly answer: FaultAnswer }
+  /** Hold the request unanswered (`ms` null: until the client gives up), then handle it if the client is still there. */
+  | { readonly kind: 'hold'; readonly delayMs: number; readonly ms: number | null }
+  | { readonly kind: 'destroy'; readonly delayMs: number };
+
+/** What to do with the venue's answer. */
+export type PostAction = 'send' | 'destroy' | 'hold';
+
+export interface FaultCounter {
+  readonly index: number;
+  readonly type: Fault['type'];
+  injected: number;
+  readonly routes: Record<string, number>;
+}
+
+export interface FaultStatus {
+  readonly spec: FaultSpec;
+  readonly installedAt: number;
+  readonly injected: number;
+  readonly counters: readonly FaultCounter[];
+}
+
+/** How a myTrades answer is altered: trades to drop (by id) and phantom trades to add. */
+export interface TradeAlteration {
+  readonly omit: (tradeId: number) => boolean;
+  readonly phantoms: number;
+}
+
+const DEFAULT_ENDPOINTS: Partial<Record<Fault['type'], readonly string[]>> = {
+  lostAck: ['POST /api/v3/order', 'DELETE /api/v3/order'],
+  fillOnCancelled: ['DELETE /api/v3/order'],
+  phantomTrades: ['GET /api/v3/myTrades'],
+  missingTrades: ['GET /api/v3/myTrades'],
+};
+
+const RATE_LIMIT_MSG = 'Too many requests; current limit is 6000 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.';
+
+/** Whether `pattern` (fault-spec.ts ROUTE) covers `route` ("METHOD /path"). */
+export function routeMatches(pattern: string, route: string): boolean {
+  const target = pattern.startsWith('/') ? route.slice(route.indexOf(' ') + 1) : route;
+  return pattern.endsWith('*') ? target.startsWith(pattern.slice(0, -1)) : target === pattern;
+}
+
+interface BurstState {
+  started: number;
+  left: number;
+  until: number;
+}
+
+export class FaultInjector {
+  private current: FaultSpec = EMPTY_FAULT_SPEC;
+  private installedAt: number;
+  private rng: Prng = createPrng(1);
+  private counters: FaultCounter[] = [];
+  private bursts = new Map<number, BurstState>();
+  private nextPhantom = 1;
+
+  constructor(private readonly o: { readonly now: () => number; readonly logger: Logger; readonly spec?: FaultSpec }) {
+    this.installedAt = o.now();
+    this.install(o.spec ?? EMPTY_FAULT_SPEC);
+  }
+
+  /** Validates and installs a spec (replacing the current one, counters and PRNG restarted); FaultSpecError leaves everything as it was. */
+  install(input: unknown): FaultSpec {
+    const spec = parseFaultSpec(input);
+    this.current = spec;
+    this.installedAt = this.o.now();
+    this.rng = createPrng(spec.seed);
+    this.counters = spec.faults.map((f, index) => ({ index, type: f.type, injected: 0, routes: {} }));
+    this.bursts = new Map();
+    this.nextPhantom = 1;
+    if (spec.faults.length > 0) this.o.logger.info({ seed: spec.seed, faults: spec.faults.map((f) => f.type) }, 'venue-sim faults installed');
+    return spec;
+  }
+
+  clear(): void {
+    this.install(EMPTY_FAULT_SPEC);
+  }
+
+  get spec(): FaultSpec {
+    return this.current;
+  }
+
+  status(): FaultStatus {
+    return { spec: this.current, installedAt: this.installedAt, injected: this.counters.reduce((s, c) => s + c.injected, 0), counters: this.counters.map((c) => ({ ...c, routes: { ...c.routes } })) };
+  }
+
+  /** Consulted before the venue handles a request. Latencies add up; the first other fault (in spec order) that fires decides. */
+  before(route: string): PreAction {
+    let delayMs = 0;
+    let decided: PreAction | null = null;
+    this.current.faults.forEach((f, i) => {
+      if (!this.applies(f, i, route)) return;
+      switch (f.type) {
+        case 'latency':
+          if (this.chance(f.probability)) {
+            delayMs += this.latency(f.distribution);
+            this.record(i, route);
+          }
+          return;
+        case 'disconnect':
+          if (decided === null && this.chance(f.probability)) decided = this.record(i, route, { kind: 'destroy', delayMs: 0 });
+          return;
+        case 'timeout':
+          if (decided === null && this.chance(f.probability)) decided = this.record(i, route, { kind: 'hold', delayMs: 0, ms: f.holdMs ?? null });
+          return;
+        case 'errorRate':
+          if (decided === null && this.chance(f.rate)) {
+            decided = this.record(i, route, { kind: 'answer', delayMs: 0, answer: { status: f.status ?? 500, body: { code: f.code ?? -1000, msg: f.msg ?? 'An unknown error occurred while processing the request.' } } });
+          }
+          return;
+        case 'rateLimit429':
+          if (decided === null && this.inBurst(f, i)) {
+            decided = this.record(i, route, { kind: 'answer', delayMs: 0, answer: { status: 429, body: { code: -1003, msg: RATE_LIMIT_MSG }, headers: { 'retry-after': String(f.retryAfterSec ?? 1) } } });
+          }
+          return;
+        default:
+          return; // after-answer and dialect faults
+      }
+    });
+    const d: PreAction = decided ?? { kind: 'handle', delayMs: 0 };
+    return { ...d, delayMs };
+  }
+
+  /** Consulted once the venue has answered: a lost ack drops (or holds) a successful answer. */
+  after(route: string, status: number): PostAction {
+    if (status >= 300) return 'send';
+    for (const [i, f] of this.current.faults.entries()) {
+      if (f.type !== 'lostAck' || !this.applies(f, i, route) || !this.chance(f.probability)) continue;
+      this.record(i, route);
+      return f.mode ?? 'destroy';
+    }
+    return 'send';
+  }
+
+  /** For a cancel: the fraction of the remaining amount to fill before cancelling, or null. */
+  fillOnCancel(route: string): number | null {
+    for (const [i, f] of this.current.faults.entries()) {
+      if (f.type !== 'fillOnCancelled' || !this.applies(f, i, route) || !this.chance(f.probability)) continue;
+      this.record(i, route);
+      return f.fraction ?? 0.5;
+    }
+    return null;
+  }
+
+  /** For a trade list: what to omit and how many phantoms to add, or null to leave it as it is. */
+  trades(route: string): TradeAlteration | null {
+    let phantoms = 0;
+    const rates: { seed: number; rate: number }[] = [];
+    for (const [i, f] of this.current.faults.entries()) {
+      if (f.type === 'phantomTrades' && this.applies(f, i, route) && this.chance(f.probability)) {
+        this.record(i, route);
+        phantoms += f.perAnswer ?? 1;
+      } else if (f.type === 'missingTrades' && this.applies(f, i, route)) {
+        this.record(i, route);
+        // Which trades are missing depends on the seed and the trade id only: the same ones in every answer.
+        rates.push({ seed: nextUint32(createPrng((this.current.seed + i) >>> 0)).value, rate: f.rate });
+      }
+    }
+    if (phantoms === 0 && rates.length === 0) return null;
+    return { phantoms, omit: (id) => rates.some((r) => nextFloat(createPrng((r.seed ^ Math.imul(id, 0x9e3779b1)) >>> 0)).value < r.rate) };
+  }
+
+  /** A fresh id for a phantom trade (1, 2, …; the dialect offsets it past any real id). */
+  phantomId(): number {
+    return this.nextPhantom++;
+  }
+
+  // ── helpers ────────────────────────────────────────────────────────────────────────────────
+
+  private applies(f: Fault, i: number, route: string): boolean {
+    const endpoints = f.endpoints ?? DEFAULT_ENDPOINTS[f.type];
+    if (endpoints !== undefined && !endpoints.some((p) => routeMatches(p, route))) return false;
+    const t = this.o.now() - this.installedAt;
+    if (f.fromMs !== undefined && t < f.fromMs) return false;
+    if (f.untilMs !== undefined && t >= f.untilMs) return false;
+    const c = this.counters[i];
+    return c !== undefined && (f.count === undefined || c.injected < f.count);
+  }
+
+  private draw(): number {
+    const d = nextFloat(this.rng);
+    this.rng = d.rng;
+    return d.value;
+  }
+
+  /** True with probability p (default 1); draws only when the outcome is uncertain. */
+  private chance(p: number | undefined): boolean {
+    if (p === undefined || p >= 1) return true;
+    if (p <= 0) return false;
+    return this.draw() < p;
+  }
+
+  private latency(d: Extract<Fault, { type: 'latency' }>['distribution']): number {
+    switch (d.kind) {
+      case 'fixed':
+        return d.ms;
+      case 'uniform':
+        return d.minMs + (d.maxMs - d.minMs) * this.draw();
+      case 'normal': {
+        // Box–Muller from two uniforms; clamped at 0.
+        const u = 1 - this.draw();
+        const v = this.draw();
+        return Math.max(0, d.meanMs + d.sdMs * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
+      }
+    }
+  }
+
+  private inBurst(f: Extract<Fault, { type: 'rateLimit429' }>, i: number): boolean {
+    const s = this.bursts.get(i) ?? { started: 0, left: 0, until: 0 };
+    this.bursts.set(i, s);
+    const now = this.o.now();
+    if (f.requests !== undefined && s.left > 0) {
+      s.left -= 1;
+      return true;
+    }
+    if (f.durationMs !== undefined && now < s.until) return true;
+    if (s.started >= (f.bursts ?? 1) || !this.chance(f.probability)) return false;
+    s.started += 1;
+    s.left = (f.requests ?? 0) - 1;
+    s.until = now + (f.durationMs ?? 0);
+    return true;
+  }
+
+  private record<T>(i: number, route: string, out?: T): T {
+    const c = this.counters[i];
+    if (c !== undefined) {
+      c.injected += 1;
+      c.routes[route] = (c.routes[route] ?? 0) + 1;
+      this.o.logger.debug({ fault: c.type, index: i, route, injected: c.injected }, 'venue-sim fault injected');
+    }
+    return out as T;
+  }
+}
