@@ -12,6 +12,7 @@ import { registerUp } from './commands/up.ts';
 import { registerProcesses } from './commands/processes.ts';
 import { registerOperator } from './commands/operator.ts';
 import { registerVenueSim } from './commands/venue-sim.ts';
+import { registerRecon } from './commands/recon.ts';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -20,7 +21,7 @@ export interface CommandContext {
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator, registerVenueSim];
+const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator, registerVenueSim, registerRecon];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('desk')

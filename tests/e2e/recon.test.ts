@@ -1,0 +1,98 @@
+/**
+ * `desk recon --once` through the real CLI against `desk venue-sim`: exit 0 when the ledger
+ * agrees with the venue, 1 on a critical finding (a venue trade the ledger lacks), 2 on bad
+ * input naming the flag or ledger field; the report file is written each time.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Exchange } from 'ccxt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
+import { type Running, desk, deskChild, exitWithin, waitFor } from './desk-up.helpers.ts';
+
+const BTC = 'data/binance-spot-20240808/btcusdt_20240808.gz';
+let sim: Running;
+let url: string;
+let ex: Exchange;
+let dir: string;
+
+const report = (): { version: string; bot: string; symbol: string; counts: Record<string, number>; findings: { check: string; severity: string; subject: string }[] } =>
+  JSON.parse(readFileSync(join(dir, 'reports', 'reconciliation', 'latest.json'), 'utf8'));
+const recon = (args: string[], env: NodeJS.ProcessEnv = {}) => desk(['recon', '--once', '--venue', 'binance', '--url', url, '--symbol', 'BTC/USDT', '--out', dir, ...args], env);
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'desk-recon-'));
+  sim = deskChild(['venue-sim', '--venue', 'binance', '--port', '0', '--data', BTC]);
+  await waitFor(() => /serving binance spot on http/.test(sim.out.stderr) || sim.child.exitCode !== null, 30_000);
+  const m = /serving binance spot on (http:\/\/127\.0\.0\.1:\d+)/.exec(sim.out.stderr);
+  if (m === null) throw new Error(`venue-sim did not start: ${sim.out.stderr}`);
+  url = m[1] as string;
+  ex = simClient(url);
+  await ex.loadMarkets();
+}, 60_000);
+
+afterAll(async () => {
+  if (sim !== undefined && sim.child.exitCode === null) {
+    sim.child.kill('SIGTERM');
+    await exitWithin(sim, 15_000);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('desk recon --once (CLI)', () => {
+  it('exit 0 when the ledger agrees with the venue; writes the report', async () => {
+    const ob = await ex.fetchOrderBook('BTC/USDT');
+    const price = Math.round(((ob.bids[0]?.[0] as number) - 800) * 100) / 100;
+    await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, price, { postOnly: true, clientOrderId: 'e2e-rest-1' });
+    const ledger = join(dir, 'ledger.json');
+    writeFileSync(ledger, JSON.stringify({ bot: 'btc-e2e', symbol: 'BTC/USDT', balances: { USDT: '10000', BTC: '0' }, openOrders: [{ clientOrderId: 'e2e-rest-1', side: 'buy', price: String(price), amount: '0.001', filled: '0' }], fills: [] }));
+    const r = recon(['--ledger', ledger]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/findings\s+0: 0 critical, 0 warning/);
+    expect(report()).toMatchObject({ version: 'recon-thresholds/v1', bot: 'btc-e2e', symbol: 'BTC/USDT', counts: { warning: 0, critical: 0, total: 0 }, findings: [] });
+  });
+
+  it('exit 1 with no ledger after a taking trade: every venue trade is missing (critical), the resting order an orphan; --json', async () => {
+    const ob = await ex.fetchOrderBook('BTC/USDT');
+    const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, Math.round(((ob.asks[0]?.[0] as number) + 50) * 100) / 100, { clientOrderId: 'e2e-take-1' });
+    const trades = (await ex.fetchMyTrades('BTC/USDT')).filter((t) => t.order === o.id);
+    expect(trades.length).toBeGreaterThan(0);
+    const r = recon(['--json', '--bot', 'btc-e2e']);
+    expect(r.status, r.stderr).toBe(1);
+    const out = JSON.parse(r.stdout) as { counts: { critical: number }; findings: { check: string; severity: string; subject: string }[] };
+    expect(out.counts.critical).toBe(trades.length);
+    expect(out.findings.filter((f) => f.check === 'fill.missing').map((f) => f.subject).sort()).toEqual(trades.map((t) => String(t.id)).sort());
+    expect(out.findings).toContainEqual(expect.objectContaining({ check: 'order.orphan', severity: 'warning', subject: 'e2e-rest-1' }));
+    expect(report().counts['critical']).toBe(trades.length);
+  });
+
+  it.each([
+    [['--ledger', 'BAD_LEDGER'], /fills\.0\.price: expected a decimal string/],
+    [['--ledger', 'no/such/ledger.json'], /--ledger .*no\/such\/ledger\.json: cannot read/],
+    [['--symbol', 'btcusdt'], /--symbol: expected a unified symbol/],
+    [['--symbol', 'DOGE/USDT'], /--symbol: DOGE\/USDT is not listed/],
+    [['--phase', 'later'], /--phase: expected startup or runtime/],
+  ])('bad input %j exits 2 naming it', (args, message) => {
+    const bad = join(dir, 'bad-ledger.json');
+    writeFileSync(bad, JSON.stringify({ fills: [{ tradeId: '1', price: 'abc', amount: '1', fee: '0', feeAsset: 'USDT', ts: 0 }] }));
+    const r = recon(args.map((a) => (a === 'BAD_LEDGER' ? bad : a)));
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('exit 2 without --once, and for a non-loopback URL without DESK_VENUE_API_KEY/SECRET (no test-key fallback)', () => {
+    const noOnce = desk(['recon', '--venue', 'binance', '--url', url, '--symbol', 'BTC/USDT', '--out', dir]);
+    expect(noOnce.status).toBe(2);
+    expect(noOnce.stderr).toMatch(/--once: required/);
+    const remote = desk(['recon', '--once', '--venue', 'binance', '--url', 'https://api.example.invalid', '--symbol', 'BTC/USDT', '--out', dir], { DESK_VENUE_API_KEY: '', DESK_VENUE_API_SECRET: '' });
+    expect(remote.status).toBe(2);
+    expect(remote.stderr).toMatch(/DESK_VENUE_API_KEY and DESK_VENUE_API_SECRET/);
+  });
+
+  it('credentials the venue refuses exit 1', () => {
+    const r = recon([], { DESK_VENUE_API_KEY: 'wrong', DESK_VENUE_API_SECRET: 'wrong' });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/credentials refused|venue/);
+  });
+});
