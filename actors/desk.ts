@@ -12,7 +12,9 @@
  * responsive); at a factor, the wall clock waits so one virtual second lasts 1/factor seconds.
  * Either way the bots see the same virtual times, so the same seed gives the same events.
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { Exchange } from 'ccxt';
 import { Subject } from 'rxjs';
 import type { InspectionEvent } from 'xstate';
 import { InProcessBus } from '../adapters/bus/in-process.ts';
@@ -20,7 +22,11 @@ import { botSubject } from '../adapters/bus/subjects.ts';
 import type { Bus } from '../adapters/bus/types.ts';
 import { VirtualClock } from '../adapters/clock/virtual-clock.ts';
 import { WallClock } from '../adapters/clock/wall-clock.ts';
+import { CcxtExecutionAdapter } from '../adapters/execution/ccxt.ts';
 import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
+import { TokenBucket, rateLimiterFor } from '../adapters/execution/rate-limiter.ts';
+import { VenueConfigError, openCcxtVenue, unifiedSymbol } from '../adapters/venue/ccxt-venue.ts';
+import { Decimal } from '../domain/money/decimal.ts';
 import type { ExecutionAdapter } from '../adapters/execution/types.ts';
 import { createJsonlWriter, type JsonlWriter } from '../adapters/store/jsonl-writer.ts';
 import { recoverSeqState } from '../adapters/store/recover.ts';
@@ -35,6 +41,7 @@ import type { Logger } from '../otel/logger.ts';
 import { bookEvents } from '../streams/book.stream.ts';
 import { readCaptureMessages } from '../streams/capture-messages.ts';
 import { trades } from '../streams/trades.stream.ts';
+import { venueBook$ } from '../streams/venue-book.stream.ts';
 import { BotRuntime, type BotRuntimeOptions } from './bot-runtime.ts';
 import { type CommandKillSwitch, startCommandHandler } from './commands.ts';
 import type { DeskSummary, DeskView } from './desk-view.ts';
@@ -155,7 +162,8 @@ export class Desk {
   async run(): Promise<DeskSummary> {
     const { config, logger } = this.o;
     const md = config.marketData;
-    if (md === undefined || md.source !== 'replay') throw new Error('market_data: `desk up` replays recorded captures; expected market_data.source: replay with captures');
+    if (md?.source === 'live') return this.runLive(md);
+    if (md === undefined || md.source !== 'replay') throw new Error('market_data: expected market_data.source: replay with captures, or live');
     const wanted = md.captures.filter((c) => config.bots.some((b) => b.venue === c.venue && b.instrument.symbol === c.symbol));
     const feeds: Feed[] = [];
     for (const c of wanted) {
@@ -173,18 +181,7 @@ export class Desk {
 
     const clock = new VirtualClock(first);
     const wall = this.o.wallClock ?? new WallClock();
-    let jsonl: JsonlWriter | null = null;
-    let log: EventLog;
-    if (this.o.sink !== undefined) {
-      this.writer = this.o.sink.target;
-      log = createEventLog(this.o.sink.target, this.o.sink.seqState);
-    } else {
-      const eventsDir = join(this.o.varDir, 'events');
-      jsonl = createJsonlWriter({ dir: eventsDir, flushEvery: config.runtime.flushEvery, flushIntervalMs: config.runtime.flushIntervalMs });
-      this.writer = jsonl;
-      log = createEventLog(jsonl, await recoverSeqState(eventsDir));
-    }
-    const writer = this.writer;
+    const { jsonl, log, writer } = await this.openStore();
     const bus = this.o.bus ?? new InProcessBus();
 
     // Per feed: the bots and paper venues on its symbol, behind book$ and trades$.
@@ -195,19 +192,8 @@ export class Desk {
       const feed = wanted.findIndex((c) => c.venue === bot.venue && c.symbol === bot.instrument.symbol);
       const adapter = this.paperFor(bot, clock);
       adapters.push(adapter);
-      const runtime = new BotRuntime({
-        bot, clock, adapter, log,
-        tickIntervalMs: config.runtime.tickIntervalMs,
-        snapshotIntervalMs: config.runtime.snapshotIntervalS * 1000,
-        restartPolicy: RESTART_POLICY,
-        ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
-        ...(this.o.inspectFor ? { inspect: this.o.inspectFor(bot.id) } : this.o.inspect ? { inspect: this.o.inspect } : {}),
-        onFault: (message, error) => logger.warn({ err: error }, message),
-        ...(this.o.botOptions ? this.o.botOptions(bot) : {}),
-      });
-      this.bots.push(runtime);
+      const runtime = this.makeRuntime(bot, clock, adapter, log, bus, wall);
       byId.set(bot.id, runtime);
-      this.o.onBotReady?.(runtime, adapter);
       const input = inputs[feed] as Subject<CaptureMessage>;
       input.pipe(bookEvents()).subscribe((e) => {
         if (e.type !== 'book.top') return logger.warn({ bot: bot.id, ts: e.ts, lastUpdateId: e.lastUpdateId }, 'book gap: waiting for a snapshot');
@@ -215,9 +201,6 @@ export class Desk {
         runtime.onBook(e.top satisfies BookTop);
       });
       input.pipe(trades()).subscribe((trade) => adapter.onMarket({ type: 'market.trade', trade }));
-      // Telemetry on the bus subjects the NATS control plane uses (desk.bot.<id>.snapshot|fill).
-      runtime.telemetry$.subscribe((view) => bus.publish(botSubject(bot.id, 'snapshot'), { ...view, ts: clock.now(), risk: { ...runtime.riskSnapshot(wall.now()) } }));
-      runtime.fills$.subscribe((f) => bus.publish(botSubject(bot.id, 'fill'), { botId: bot.id, ts: f.ts, clientOrderId: f.clientOrderId, side: f.side, price: f.price.toFixed(), amount: f.amount.toFixed(), fee: f.fee.toFixed(), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: f.remaining.toFixed() }));
     }
     const commands = startCommandHandler({ bus, bots: byId, log, wallClock: wall, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.killSwitch ? { killSwitch: this.o.killSwitch } : {}), ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
 
@@ -257,23 +240,8 @@ export class Desk {
       if (this.o.metrics) this.o.metrics.eventStoreLagEvents.set(writer.pending);
     }
 
-    // Clean stop: each bot cancels its orders and records a final snapshot; then the store flushes.
-    commands.stop();
-    for (const b of this.bots) await b.stop(endedBy);
-    await yieldToLoop(); // lets cancel/ack promise handlers settle before the venues close
-    for (const a of adapters) await a.close();
+    await this.finish({ endedBy, commands, adapters, log, jsonl, writer, bus, clock, deskProducer, startEventId: startEvent.eventId });
     for (const s of inputs) s.complete();
-    log.append(deskProducer, {
-      type: 'desk.stopped',
-      ts: clock.now(),
-      correlationId: startEvent.eventId,
-      causationId: startEvent.eventId,
-      payload: { endedBy, messages: this.progress.messages, openOrders: this.bots.reduce((n, b) => n + b.openOrderCount, 0) },
-    });
-    if (jsonl !== null) await jsonl.close();
-    else await writer.flush();
-    if (this.o.bus === undefined) await bus.close();
-    logger.info({ endedBy, events: log.count }, 'desk stopped');
     return {
       schemaVersion: 1,
       config: this.o.configName,
@@ -285,6 +253,156 @@ export class Desk {
       events: log.count,
       bots: this.bots.map((b) => b.summary()),
     };
+  }
+
+  /**
+   * Live: every bot trades on its venue through ccxt on the wall clock, its book read from the
+   * venue (`market_data.book_poll_ms`); runs until a stop request or `durationS` wall seconds.
+   */
+  private async runLive(md: NonNullable<DeskConfig['marketData']>): Promise<DeskSummary> {
+    const { config, logger } = this.o;
+    const clock = this.o.wallClock ?? new WallClock();
+    // Every venue is opened and checked before anything is written: a refusal leaves no trace.
+    const venues = new Map<string, Exchange>();
+    for (const bot of config.bots) {
+      const exchange = await openCcxtVenue(bot);
+      await this.checkVenueHoldings(bot, exchange);
+      venues.set(bot.id, exchange);
+    }
+    const { jsonl, log, writer } = await this.openStore();
+    const bus = this.o.bus ?? new InProcessBus();
+    const adapters: CcxtExecutionAdapter[] = [];
+    const byId = new Map<string, BotRuntime>();
+    const books: { bot: BotConfig; runtime: BotRuntime; exchange: Exchange }[] = [];
+    const start = clock.now();
+    this.progress = { nowMs: start, startMs: start, endMs: start + (this.o.durationS ?? 0) * 1000, messages: 0, totalMessages: 0 };
+    for (const bot of config.bots) {
+      const exchange = venues.get(bot.id) as Exchange;
+      const account = createHash('sha256').update(`${bot.venue}:${bot.market}:${bot.execution.url ?? ''}:${exchange.apiKey}`).digest('hex').slice(0, 16);
+      const limiter = rateLimiterFor(account, () => new TokenBucket({ capacity: bot.execution.rateLimitPerS, refillPerSec: bot.execution.rateLimitPerS, clock }));
+      const holder: { runtime: BotRuntime | null } = { runtime: null };
+      const adapter = new CcxtExecutionAdapter({
+        exchange, rules: bot.instrument, clock, limiter, pollIntervalMs: bot.execution.pollIntervalMs,
+        onFault: (message, error) => logger.warn({ err: error, bot: bot.id }, message),
+        onFatal: (e) => {
+          // Bad credentials, permissions or a suspended account: nothing this bot does can work.
+          logger.error({ bot: bot.id, reason: e.reason, error: e.message }, 'venue: fatal error; the bot HARD_STOPs');
+          log.append(`venue.${bot.id}`, { type: 'venue.fatal', ts: clock.now(), botId: bot.id, payload: { reason: e.reason, message: e.message } });
+          if (holder.runtime !== null && holder.runtime.commandRefusal() === null) holder.runtime.command({ type: 'kill' });
+        },
+      });
+      adapters.push(adapter);
+      holder.runtime = this.makeRuntime(bot, clock, adapter, log, bus, clock);
+      byId.set(bot.id, holder.runtime);
+      books.push({ bot, runtime: holder.runtime, exchange });
+    }
+    const commands = startCommandHandler({ bus, bots: byId, log, wallClock: clock, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.killSwitch ? { killSwitch: this.o.killSwitch } : {}), ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
+    const deskProducer = this.o.name === undefined ? 'desk' : `desk.${this.o.name}`;
+    const startEvent = log.append(deskProducer, {
+      type: 'desk.started',
+      ts: clock.now(),
+      payload: { config: this.o.configName, seed: null, speed: 'live', bots: config.bots.map((b) => b.id), messages: 0 },
+    });
+    logger.info({ bots: config.bots.map((b) => b.id), venues: config.bots.map((b) => b.execution.url ?? b.venue) }, 'desk started (live)');
+    for (const b of this.bots) b.start();
+    for (const a of adapters) a.start();
+    this.o.onLoaded?.(0);
+    const feeds = books.map(({ bot, runtime, exchange }) =>
+      venueBook$(exchange, unifiedSymbol(bot), md.bookPollMs, { now: () => clock.now(), onError: (e) => logger.warn({ err: e, bot: bot.id }, 'venue book read failed') }).subscribe((top) => {
+        this.progress.nowMs = clock.now();
+        this.progress.messages += 1;
+        runtime.onBook(top);
+      }),
+    );
+    const endAt = this.o.durationS === undefined ? Infinity : start + this.o.durationS * 1000;
+    while (this.stopRequested === null && clock.now() < endAt) await sleep(Math.min(100, Math.max(1, endAt - clock.now())));
+    const endedBy: StopReason = this.stopRequested ?? 'duration';
+    for (const f of feeds) f.unsubscribe();
+    await this.finish({ endedBy, commands, adapters, log, jsonl, writer, bus, clock, deskProducer, startEventId: startEvent.eventId });
+    return {
+      schemaVersion: 1,
+      config: this.o.configName,
+      seed: null,
+      dataStart: new Date(start).toISOString(),
+      dataEnd: new Date(clock.now()).toISOString(),
+      messages: this.progress.messages,
+      endedBy,
+      events: log.count,
+      bots: this.bots.map((b) => b.summary()),
+    };
+  }
+
+  /**
+   * The bot's ledger starts from its configured holdings (`paper.start_base`, `start_quote`); on a
+   * venue the account must actually hold them, or every sell (or buy) would be refused there and
+   * the ledger would disagree with the venue from the first fill. Refuses to start, saying why.
+   */
+  private async checkVenueHoldings(bot: BotConfig, exchange: Exchange): Promise<void> {
+    const b = await exchange.fetchBalance();
+    const total = (b.total ?? {}) as unknown as Record<string, number | undefined>;
+    const have = (asset: string): Decimal => new Decimal(String(total[asset] ?? 0));
+    const short = [
+      { asset: bot.instrument.base, need: bot.account.startBase, key: 'start_base' },
+      { asset: bot.instrument.quote, need: bot.account.startQuote, key: 'start_quote' },
+    ].filter((x) => have(x.asset).lt(x.need));
+    if (short.length > 0) {
+      throw new VenueConfigError(
+        `bots[${bot.id}]: the venue account holds ${short.map((x) => `${have(x.asset).toFixed()} ${x.asset}`).join(' and ')}, less than the bot's ${short.map((x) => `paper.${x.key} ${x.need.toFixed()}`).join(' and ')}: fund the account or lower the bot's holdings`,
+      );
+    }
+  }
+
+  /** The event store: the given sink (JetStream) or JSONL files under `<varDir>/events`. */
+  private async openStore(): Promise<{ jsonl: JsonlWriter | null; log: EventLog; writer: DeskEventSink }> {
+    if (this.o.sink !== undefined) {
+      this.writer = this.o.sink.target;
+      return { jsonl: null, log: createEventLog(this.o.sink.target, this.o.sink.seqState), writer: this.o.sink.target };
+    }
+    const eventsDir = join(this.o.varDir, 'events');
+    const jsonl = createJsonlWriter({ dir: eventsDir, flushEvery: this.o.config.runtime.flushEvery, flushIntervalMs: this.o.config.runtime.flushIntervalMs });
+    this.writer = jsonl;
+    return { jsonl, log: createEventLog(jsonl, await recoverSeqState(eventsDir)), writer: jsonl };
+  }
+
+  /** One bot's runtime over `adapter`, with its telemetry on the bus (desk.bot.<id>.snapshot|fill). */
+  private makeRuntime(bot: BotConfig, clock: Clock, adapter: ExecutionAdapter, log: EventLog, bus: Bus, wall: Clock): BotRuntime {
+    const { config, logger } = this.o;
+    const runtime = new BotRuntime({
+      bot, clock, adapter, log,
+      tickIntervalMs: config.runtime.tickIntervalMs,
+      snapshotIntervalMs: config.runtime.snapshotIntervalS * 1000,
+      restartPolicy: RESTART_POLICY,
+      ...(this.o.metrics ? { metrics: this.o.metrics } : {}),
+      ...(this.o.inspectFor ? { inspect: this.o.inspectFor(bot.id) } : this.o.inspect ? { inspect: this.o.inspect } : {}),
+      onFault: (message, error) => logger.warn({ err: error }, message),
+      ...(this.o.botOptions ? this.o.botOptions(bot) : {}),
+    });
+    this.bots.push(runtime);
+    this.o.onBotReady?.(runtime, adapter);
+    runtime.telemetry$.subscribe((view) => bus.publish(botSubject(bot.id, 'snapshot'), { ...view, ts: clock.now(), risk: { ...runtime.riskSnapshot(wall.now()) } }));
+    runtime.fills$.subscribe((f) => bus.publish(botSubject(bot.id, 'fill'), { botId: bot.id, ts: f.ts, clientOrderId: f.clientOrderId, side: f.side, price: f.price.toFixed(), amount: f.amount.toFixed(), fee: f.fee.toFixed(), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: f.remaining.toFixed() }));
+    return runtime;
+  }
+
+  /** Clean stop: each bot cancels its orders and records a final snapshot; then the store flushes. */
+  private async finish(s: {
+    endedBy: StopReason; commands: { stop(): void }; adapters: readonly ExecutionAdapter[]; log: EventLog; jsonl: JsonlWriter | null; writer: DeskEventSink; bus: Bus; clock: Clock; deskProducer: string; startEventId: string;
+  }): Promise<void> {
+    s.commands.stop();
+    for (const b of this.bots) await b.stop(s.endedBy);
+    await yieldToLoop(); // lets cancel/ack promise handlers settle before the venues close
+    for (const a of s.adapters) await a.close();
+    s.log.append(s.deskProducer, {
+      type: 'desk.stopped',
+      ts: s.clock.now(),
+      correlationId: s.startEventId,
+      causationId: s.startEventId,
+      payload: { endedBy: s.endedBy, messages: this.progress.messages, openOrders: this.bots.reduce((n, b) => n + b.openOrderCount, 0) },
+    });
+    if (s.jsonl !== null) await s.jsonl.close();
+    else await s.writer.flush();
+    if (this.o.bus === undefined) await s.bus.close();
+    this.o.logger.info({ endedBy: s.endedBy, events: s.log.count }, 'desk stopped');
   }
 
   private paperFor(bot: BotConfig, clock: VirtualClock): PaperExecutionAdapter {

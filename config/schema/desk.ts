@@ -12,6 +12,7 @@ import { instrumentSchema, toInstrumentRules, VENUES } from './instrument.ts';
 import type { Venue } from './instrument.ts';
 import { type PaperAccount, paperSchema, toPaperAccount, toPaperConfig } from './paper.ts';
 import { strategySchema, toEppConfig } from './strategy.ts';
+import { type ExecutionConfig, executionSchema, toExecutionConfig } from './execution.ts';
 import { portfolioLimitsSchema, toPortfolioLimits } from './portfolio.ts';
 import type { PortfolioLimits } from '../../domain/risk/portfolio.ts';
 
@@ -23,6 +24,7 @@ const botShape = {
   instrument: instrumentSchema.describe('The instrument the bot quotes: venue, symbol and the venue\'s grid and minimums.'),
   strategy: strategySchema.prefault({}).describe('EPP v2.4 strategy parameters; every key is optional and defaults as listed.'),
   paper: paperSchema.prefault({}).describe('Paper fill simulator parameters, used when the bot runs on the paper engine.'),
+  execution: executionSchema.prefault({}).describe('Where the bot\'s orders go: the paper engine (default) or the venue through ccxt; every key is optional.'),
 };
 
 /** A bot's strategy may name its market only to confirm the instrument's. */
@@ -59,6 +61,7 @@ export const marketDataSchema = strictObject(
   {
     source: enumField(MD_SOURCES, { def: 'replay', src: 'desk', doc: '`replay` plays the captures below; `live` subscribes to the venues.' }),
     speed: numField('[0,1000000]', { def: 1, src: 'desk', doc: 'Replay speed as a multiple of real time; 0 replays as fast as possible.' }),
+    book_poll_ms: intField('[50,60000]', { def: 250, src: 'desk', doc: 'Live: how often each venue\'s order book is read (REST) for the bots on it.' }),
     captures: z
       .array(captureSchema, { error: (iss) => `expected a list of captures, got ${show(iss.input)}` })
       .default([])
@@ -100,13 +103,30 @@ export const deskSchema = strictObject(
     else seen.set(b['id'], i);
   });
   checkCaptures(v['market_data'], bots.map((b, i) => ({ b, path: ['bots', i] as PropertyKey[] })), ctx);
+  checkExecution(v['market_data'], bots.map((b, i) => ({ b, path: ['bots', i] as PropertyKey[] })), ctx);
 }, WHEN_MAPPING);
 
 /** A single-bot file: a bot's keys at the top level, plus optional market data. */
 export const singleBotSchema = strictObject({ ...botShape, market_data: deskSchema.shape.market_data, runtime: deskSchema.shape.runtime, portfolio_limits: deskSchema.shape.portfolio_limits }, 'a bot file').superRefine((v, ctx) => {
   checkBotMarket(v, ctx, []);
   checkCaptures(v['market_data'], [{ b: v, path: [] }], ctx);
+  checkExecution(v['market_data'], [{ b: v, path: [] }], ctx);
 }, WHEN_MAPPING);
+
+/**
+ * A ccxt bot trades in real time on the venue's own book, so it needs live market data (a replay
+ * would quote a recorded book at a venue whose book is elsewhere); live market data is read from
+ * the venues, so a live desk's bots all run through ccxt.
+ */
+function checkExecution(md: unknown, bots: readonly { b: unknown; path: PropertyKey[] }[], ctx: z.core.$RefinementCtx): void {
+  const source = isRecord(md) ? md['source'] : undefined;
+  for (const { b, path } of bots) {
+    const ex = isRecord(b) ? b['execution'] : undefined;
+    const kind = isRecord(ex) ? ex['kind'] : undefined;
+    if (kind === 'ccxt' && source !== 'live') ctx.addIssue({ code: 'custom', path: [...path, 'execution', 'kind'], input: kind, message: `expected market_data.source: live for a ccxt bot (it trades the venue's live book), got ${show(source ?? 'no market_data')}` });
+    if (source === 'live' && kind !== 'ccxt') ctx.addIssue({ code: 'custom', path: [...path, 'execution', 'kind'], input: kind ?? 'paper', message: `expected ccxt with market_data.source: live (live books come from the venue), got ${show(kind ?? 'paper')}` });
+  }
+}
 
 /** In replay mode every bot needs a capture of its venue and symbol. */
 function checkCaptures(md: unknown, bots: readonly { b: unknown; path: PropertyKey[] }[], ctx: z.core.$RefinementCtx): void {
@@ -139,6 +159,7 @@ export interface BotConfig {
   readonly paper: PaperConfig;
   /** Starting holdings of the bot's paper account. */
   readonly account: PaperAccount;
+  readonly execution: ExecutionConfig;
 }
 
 /** How the runtime drives the bots. */
@@ -157,6 +178,7 @@ export interface DeskConfig {
   readonly marketData?: {
     readonly source: 'replay' | 'live';
     readonly speed: number;
+    readonly bookPollMs: number;
     readonly captures: readonly { readonly venue: Venue; readonly symbol: string; readonly files: readonly string[] }[];
   };
 }
@@ -171,6 +193,7 @@ export function toBotConfig(b: BotFile): BotConfig {
     strategy: toEppConfig(b.strategy, b.instrument.market),
     paper: toPaperConfig(b.paper),
     account: toPaperAccount(b.paper),
+    execution: toExecutionConfig(b.execution),
   };
 }
 
@@ -188,6 +211,6 @@ export function toDeskConfig(f: DeskFile): DeskConfig {
     bots: f.bots.map(toBotConfig),
     runtime: toRuntimeConfig(f.runtime),
     portfolioLimits: toPortfolioLimits(f.portfolio_limits),
-    ...(md ? { marketData: { source: md.source, speed: md.speed, captures: md.captures.map((c) => ({ venue: c.venue, symbol: c.symbol, files: c.files })) } } : {}),
+    ...(md ? { marketData: { source: md.source, speed: md.speed, bookPollMs: md.book_poll_ms, captures: md.captures.map((c) => ({ venue: c.venue, symbol: c.symbol, files: c.files })) } } : {}),
   };
 }

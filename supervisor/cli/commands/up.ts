@@ -8,6 +8,7 @@
  * cancelled, store flushed). A second signal exits at once; a stop that takes longer than 10 s
  * is cut short.
  */
+import { VenueConfigError } from '../../../adapters/venue/ccxt-venue.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,8 +101,10 @@ async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
     throw new CliError([`${configName}: ${loaded.violations.length} problem(s)`, ...lines].join('\n'));
   }
   const config = loaded.config;
-  if (config.marketData === undefined || config.marketData.source !== 'replay') throw new CliError(`${configName}: market_data: expected source: replay with captures (desk up replays recorded data; live venues come with the ccxt adapter)`);
-  const speed = parseSpeed(flags.speed, config.marketData.speed);
+  if (config.marketData === undefined) throw new CliError(`${configName}: market_data: expected a section (source: replay with captures, or source: live with ccxt bots)`);
+  const liveMarket = config.marketData.source === 'live';
+  if (liveMarket && flags.speed !== undefined) throw new CliError(`--speed: ${configName} trades live (market_data.source: live), which runs in real time`);
+  const speed = liveMarket ? 1 : parseSpeed(flags.speed, config.marketData.speed);
   const seed = parseIntFlag('--seed', flags.seed, 0, 4294967295);
   const durationS = parseDuration(flags.duration);
   const metricsPort = parseIntFlag('--metrics-port', flags.metricsPort, 0, 65535);
@@ -206,6 +209,7 @@ async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
       summary = await desk.run();
     } catch (e) {
       if (e instanceof CaptureFormatError) throw new CliError(e.message, EXIT.invalid, { cause: e });
+      if (e instanceof VenueConfigError) throw new CliError(`${configName}: ${e.message}`, EXIT.invalid, { cause: e });
       if (e instanceof Error && e.message.startsWith('market_data:')) throw new CliError(`${configName}: ${e.message}`, EXIT.invalid, { cause: e });
       throw e;
     } finally {

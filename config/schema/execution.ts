@@ -1,0 +1,44 @@
+/**
+ * A bot's `execution` section: where its orders go. `paper` (default) is the paper fill model
+ * in-process; `ccxt` is the bot's venue through ccxt (a real exchange, or the venue simulator
+ * when `url` points at it). Credentials never appear here: the section names the environment
+ * variables that hold them.
+ */
+import type { z } from 'zod';
+import { enumField, intField, stringField, strictObject } from './fields.ts';
+
+export const EXECUTION_KINDS = ['paper', 'ccxt'] as const;
+export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
+
+const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/;
+
+export const executionSchema = strictObject(
+  {
+    kind: enumField(EXECUTION_KINDS, { def: 'paper', src: 'desk', doc: '`paper`: the paper fill model in-process; `ccxt`: the venue through ccxt (needs `market_data.source: live`).' }),
+    url: stringField(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\/?$/, 'an http(s) base URL such as "http://127.0.0.1:18080"', {
+      src: 'optional',
+      doc: "Base URL replacing the venue's API host (e.g. the venue simulator, `desk venue-sim`); absent = the venue itself.",
+    }),
+    api_key_env: stringField(ENV_NAME, 'an environment variable name', { def: 'DESK_VENUE_API_KEY', src: 'desk', doc: 'Environment variable holding the API key.' }),
+    api_secret_env: stringField(ENV_NAME, 'an environment variable name', { def: 'DESK_VENUE_API_SECRET', src: 'desk', doc: 'Environment variable holding the API secret.' }),
+    poll_interval_ms: intField('[50,60000]', { def: 500, src: 'desk', doc: 'How often the adapter polls the venue for fills and cancellations.' }),
+    rate_limit_per_s: intField('[1,1000]', { def: 10, src: 'desk', doc: 'Requests per second the account may make (a token bucket shared by every bot on the same account in a process).' }),
+  },
+  'an execution section',
+);
+
+export type ExecutionFile = z.output<typeof executionSchema>;
+
+/** A bot's execution in domain form. */
+export interface ExecutionConfig {
+  readonly kind: ExecutionKind;
+  readonly url: string | null;
+  readonly apiKeyEnv: string;
+  readonly apiSecretEnv: string;
+  readonly pollIntervalMs: number;
+  readonly rateLimitPerS: number;
+}
+
+export function toExecutionConfig(e: ExecutionFile): ExecutionConfig {
+  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s };
+}
