@@ -23,6 +23,8 @@ interface VenueSimFlags {
   readonly data: string[];
   readonly speed: string;
   readonly balances?: string;
+  readonly makerFee: string;
+  readonly takerFee: string;
   readonly faults?: string;
   readonly logLevel: string;
 }
@@ -50,6 +52,8 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
     .requiredOption('--data <capture...>', 'recorded capture files (e.g. data/binance-spot-20240808/btcusdt_20240808.gz); one market per symbol')
     .option('--speed <x>', 'replay speed of the recorded market (1 = real time)', '1')
     .option('--balances <list>', `starting balances of the test account, ASSET=amount,… (default ${Object.entries(DEFAULT_SIM_BALANCES).map(([a, v]) => `${a}=${v}`).join(',')})`)
+    .option('--maker-fee <rate>', 'maker fee rate the matching model charges and the fee endpoint reports (0.001 = 0.1%)', '0.001')
+    .option('--taker-fee <rate>', 'taker fee rate (0.001 = 0.1%)', '0.001')
     .option('--faults <file>', 'fault spec to inject (JSON or YAML: latency, errorRate, rateLimit429, timeout, lostAck, …; see docs/venue-sim.md); change it at run time with PUT /__sim/faults')
     .option('--log-level <level>', 'stderr log level: debug logs every request', 'info')
     .action(async (flags: VenueSimFlags) => {
@@ -61,6 +65,11 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
       if (!Number.isFinite(speed) || speed <= 0) throw new CliError(`--speed: expected a number > 0, got ${JSON.stringify(flags.speed)}`);
       if (!['debug', 'info', 'warn', 'error'].includes(flags.logLevel)) throw new CliError(`--log-level: expected debug, info, warn or error, got ${JSON.stringify(flags.logLevel)}`);
       const balances = flags.balances === undefined ? DEFAULT_SIM_BALANCES : parseBalances(flags.balances);
+      const fee = (flag: string, v: string): Decimal => {
+        if (!/^\d+(\.\d+)?$/.test(v) || new Decimal(v).gte(0.1)) throw new CliError(`${flag}: expected a fee rate from 0 to below 0.1 (e.g. 0.001 for 0.1%), got ${JSON.stringify(v)}`);
+        return new Decimal(v);
+      };
+      const paper = { makerFeePct: fee('--maker-fee', flags.makerFee), takerFeePct: fee('--taker-fee', flags.takerFee) };
       const env = process.env;
       const credentials = {
         apiKey: env['DESK_SIM_API_KEY'] ?? DEFAULT_SIM_CREDENTIALS.apiKey,
@@ -70,7 +79,7 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
       const signals = untilSignal(ctx, 'the venue simulator');
       let sim;
       try {
-        sim = await openVenueSim({ venue: 'binance', market: 'spot', port, data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger, ...(flags.faults !== undefined ? { faultsFile: resolve(ctx.io.cwd, flags.faults) } : {}) });
+        sim = await openVenueSim({ venue: 'binance', market: 'spot', port, data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger, paper, ...(flags.faults !== undefined ? { faultsFile: resolve(ctx.io.cwd, flags.faults) } : {}) });
       } catch (e) {
         signals.dispose();
         const message = e instanceof Error ? e.message : String(e);
@@ -78,7 +87,7 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
         throw new CliError(message, EXIT.invalid, { cause: e });
       }
       const faultNote = sim.faults.spec.faults.length === 0 ? '' : `; faults: ${sim.faults.spec.faults.map((f) => f.type).join(', ')} (seed ${sim.faults.spec.seed})`;
-      ctx.io.err(`desk venue-sim: serving binance spot on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')}${faultNote})`);
+      ctx.io.err(`desk venue-sim: serving binance spot on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')}; fees maker ${paper.makerFeePct.toFixed()} taker ${paper.takerFeePct.toFixed()}${faultNote})`);
       const sig = await signals.signal;
       await sim.close();
       signals.dispose();
