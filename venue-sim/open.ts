@@ -3,7 +3,7 @@
  * messages carry), builds one paper fill model per market on the wall clock, the engine with
  * the funded account, the replay, the fault injector (its spec from a file or given; empty by
  * default, changed at run time through `/__sim/faults`), and the HTTP server speaking the
- * venue's dialect.
+ * venue's dialect (Binance spot or Bitget spot).
  */
 import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
 import { WallClock } from '../adapters/clock/wall-clock.ts';
@@ -13,27 +13,37 @@ import { Decimal } from '../domain/money/decimal.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { Logger } from '../otel/logger.ts';
 import { readCaptureMessages } from '../streams/capture-messages.ts';
-import { BinanceSpotDialect, type BinanceCredentials } from './binance-spot.ts';
+import { BinanceSpotDialect } from './binance-spot.ts';
+import { BitgetFaultInjector, BitgetSpotDialect } from './bitget-spot.ts';
 import { VenueEngine, type SimMarket } from './engine.ts';
 import { FaultInjector, loadFaultSpecFile, parseFaultSpec, type FaultSpec, type FaultSpecInput } from './faults.ts';
-import { binanceSpotMarket } from './markets.ts';
+import { type SimVenue, spotMarket } from './markets.ts';
 import { CaptureReplay } from './replay.ts';
-import { startSimServer, type RunningSimServer } from './server.ts';
+import { startSimServer, type RunningSimServer, type VenueDialect } from './server.ts';
 
 export const DEFAULT_SIM_CREDENTIALS = { apiKey: 'test-key', secret: 'test-secret', passphrase: 'test-pass' } as const;
 export const DEFAULT_SIM_BALANCES: Readonly<Record<string, string>> = { USDT: '10000' };
 
+/** The test account's API credentials; `passphrase` is checked by venues that use one (Bitget). */
+export interface SimCredentials {
+  readonly apiKey: string;
+  readonly secret: string;
+  readonly passphrase?: string;
+}
+
 export interface VenueSimOptions {
-  readonly venue: 'binance';
+  /** The REST dialect spoken, and whose market rules apply (venue-sim/markets.ts). */
+  readonly venue: SimVenue;
   readonly market: 'spot';
   readonly port: number;
   readonly host?: string;
   /** Capture files; each file's messages name its symbol. */
   readonly data: readonly string[];
   readonly speed?: number;
-  readonly credentials?: BinanceCredentials;
+  /** Default DEFAULT_SIM_CREDENTIALS (a missing passphrase is the default one). */
+  readonly credentials?: SimCredentials;
   readonly balances?: Readonly<Record<string, string>>;
-  /** The matching model's parameters (fees, latency, queue); default PAPER_DEFAULTS with Binance's 0.1% fees and no taker slippage. */
+  /** The matching model's parameters (fees, latency, queue); default PAPER_DEFAULTS with 0.1% maker and taker fees (Binance's and Bitget's spot base rate) and no taker slippage. */
   readonly paper?: Partial<PaperConfig>;
   readonly clock?: Clock;
   readonly logger: Logger;
@@ -76,7 +86,7 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
   const markets: SimMarket[] = [];
   const feeds: { market: SimMarket; messages: CaptureMessage[] }[] = [];
   for (const [symbol, messages] of bySymbol) {
-    const spec = binanceSpotMarket(symbol);
+    const spec = spotMarket(o.venue, symbol);
     messages.sort((a, b) => a.ts - b.ts);
     const market: SimMarket = { id: spec.id, rules: spec.rules, adapter: new PaperExecutionAdapter({ clock, rules: spec.rules, config: paper }), top: null };
     markets.push(market);
@@ -84,8 +94,11 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
   }
   const engine = new VenueEngine({ clock, markets, balances: o.balances ?? DEFAULT_SIM_BALANCES });
   const replay = new CaptureReplay(feeds, o.speed ?? 1, () => clock.now());
-  const faults = new FaultInjector({ now: () => clock.now(), logger: o.logger, ...(spec !== undefined ? { spec } : {}) });
-  const dialect = new BinanceSpotDialect({ engine, credentials: o.credentials ?? DEFAULT_SIM_CREDENTIALS, fees: { maker: paper.makerFeePct, taker: paper.takerFeePct }, faults });
+  const injectorOptions = { now: () => clock.now(), logger: o.logger, ...(spec !== undefined ? { spec } : {}) };
+  const faults = o.venue === 'bitget' ? new BitgetFaultInjector(injectorOptions) : new FaultInjector(injectorOptions);
+  const credentials = { ...DEFAULT_SIM_CREDENTIALS, ...(o.credentials ?? {}) };
+  const fees = { maker: paper.makerFeePct, taker: paper.takerFeePct };
+  const dialect: VenueDialect = o.venue === 'bitget' ? new BitgetSpotDialect({ engine, credentials, fees, faults }) : new BinanceSpotDialect({ engine, credentials, fees, faults });
   let server: RunningSimServer;
   try {
     server = await startSimServer(dialect, { port: o.port, ...(o.host !== undefined ? { host: o.host } : {}), logger: o.logger, faults });

@@ -1,12 +1,12 @@
 /**
- * `desk venue-sim` through the real CLI: it serves, a plain ccxt binance client pointed at it
- * loads markets, places, lists, cancels and fetches balances; SIGTERM stops it (143); bad flags
+ * `desk venue-sim` through the real CLI: it serves, a plain ccxt binance (and bitget) client pointed
+ * at it loads markets, places, lists, cancels and fetches balances; SIGTERM stops it (143); bad flags
  * exit 2 naming the flag, a taken port exits 1, and nothing is served.
  */
 import { createServer } from 'node:net';
 import ccxt from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
+import { bitgetSimClient, simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
 import { type Running, desk, deskChild, exitWithin, waitFor } from './desk-up.helpers.ts';
 
 const BTC = 'data/binance-spot-20240808/btcusdt_20240808.gz';
@@ -19,8 +19,8 @@ afterEach(async () => {
   }
 });
 
-function serving(r: Running): string | null {
-  const m = /desk venue-sim: serving binance spot on (http:\/\/127\.0\.0\.1:\d+)/.exec(r.out.stderr);
+function serving(r: Running, venue: 'binance' | 'bitget' = 'binance'): string | null {
+  const m = new RegExp(`desk venue-sim: serving ${venue} spot on (http://127\\.0\\.0\\.1:\\d+)`).exec(r.out.stderr);
   return m === null ? null : (m[1] as string);
 }
 
@@ -49,6 +49,31 @@ describe('desk venue-sim (CLI)', () => {
     await expect(ex.fetchTime()).rejects.toBeInstanceOf(ccxt.NetworkError);
   });
 
+  it('--venue bitget serves; a plain ccxt bitget client loads markets, places, lists, cancels and fetches balances; the passphrase comes from the environment', async () => {
+    const r = deskChild(['venue-sim', '--venue', 'bitget', '--port', '0', '--data', BTC], { DESK_SIM_PASSPHRASE: 'p2' });
+    running.push(r);
+    expect(await waitFor(() => serving(r, 'bitget') !== null || r.child.exitCode !== null, 30_000)).toBe(true);
+    const url = serving(r, 'bitget');
+    expect(url, r.out.stderr).not.toBeNull();
+    await expect(bitgetSimClient(url as string).fetchBalance()).rejects.toBeInstanceOf(ccxt.AuthenticationError);
+    const ex = bitgetSimClient(url as string, { apiKey: 'test-key', secret: 'test-secret', password: 'p2' });
+    await ex.loadMarkets();
+    expect(ex.symbols).toEqual(['BTC/USDT']);
+    expect(ex.markets?.['BTC/USDT']?.precision).toEqual({ price: 0.01, amount: 0.000001 });
+    expect((await ex.fetchBalance())['USDT']).toMatchObject({ free: 10000, total: 10000 });
+    const ob = await ex.fetchOrderBook('BTC/USDT');
+    const price = Math.round(((ob.bids[0]?.[0] as number) - 150) * 100) / 100;
+    const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, price, { postOnly: true, clientOrderId: 'cli-bg-1' });
+    expect((await ex.fetchOpenOrders('BTC/USDT')).map((x) => [x.id, x.clientOrderId, x.status])).toEqual([[o.id, 'cli-bg-1', 'open']]);
+    expect((await ex.fetchBalance())['USDT']?.used).toBeCloseTo(price * 0.001, 6);
+    await ex.cancelOrder(String(o.id), 'BTC/USDT');
+    expect(await ex.fetchOpenOrders('BTC/USDT')).toEqual([]);
+    expect((await ex.fetchBalance())['USDT']).toMatchObject({ free: 10000, used: 0 });
+    expect(r.out.stderr).not.toContain('p2');
+    r.child.kill('SIGTERM');
+    expect((await exitWithin(r, 15_000)).code).toBe(143);
+  });
+
   it('credentials come from the environment: the documented test key no longer works when DESK_SIM_API_SECRET is set', async () => {
     const r = deskChild(['venue-sim', '--venue', 'binance', '--port', '0', '--data', BTC], { DESK_SIM_API_KEY: 'k2', DESK_SIM_API_SECRET: 's2' });
     running.push(r);
@@ -60,7 +85,8 @@ describe('desk venue-sim (CLI)', () => {
   });
 
   it.each([
-    [['--venue', 'kraken', '--data', BTC], /--venue: expected binance/],
+    [['--venue', 'kraken', '--data', BTC], /--venue: expected binance or bitget/],
+    [['--venue', 'bitget', '--market', 'perp', '--data', BTC], /--market: expected spot/],
     [['--venue', 'binance', '--market', 'perp', '--data', BTC], /--market: expected spot/],
     [['--venue', 'binance'], /required option '--data/],
     [['--venue', 'binance', '--data', 'no/such/file.gz'], /no\/such\/file\.gz/],

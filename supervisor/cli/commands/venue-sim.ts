@@ -1,7 +1,7 @@
 /**
  * `desk venue-sim`: a local exchange for ccxt to talk to (docs/venue-sim.md). Serves the venue's
- * REST dialect on 127.0.0.1:<port>, its market the recorded captures replayed on the wall clock,
- * its matching the paper fill model, one funded test account. Credentials come from the
+ * REST dialect (Binance or Bitget spot) on 127.0.0.1:<port>, its market the recorded captures
+ * replayed on the wall clock, its matching the paper fill model, one funded test account. Credentials come from the
  * environment (DESK_SIM_API_KEY, DESK_SIM_API_SECRET, DESK_SIM_PASSPHRASE), defaulting to the
  * documented test credentials; never from flags. `--faults <file>` installs a fault spec (JSON or
  * YAML; venue-sim/fault-spec.ts) at start; `/__sim/faults` changes it at run time. Runs until
@@ -46,7 +46,7 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
   program
     .command('venue-sim')
     .description('run a local venue simulator that a plain ccxt client can trade against (recorded market, paper fill model, funded test account)')
-    .requiredOption('--venue <venue>', 'venue dialect: binance')
+    .requiredOption('--venue <venue>', 'venue dialect: binance or bitget')
     .option('--market <market>', 'market type: spot', 'spot')
     .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', '18080')
     .requiredOption('--data <capture...>', 'recorded capture files (e.g. data/binance-spot-20240808/btcusdt_20240808.gz); one market per symbol')
@@ -57,7 +57,8 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
     .option('--faults <file>', 'fault spec to inject (JSON or YAML: latency, errorRate, rateLimit429, timeout, lostAck, …; see docs/venue-sim.md); change it at run time with PUT /__sim/faults')
     .option('--log-level <level>', 'stderr log level: debug logs every request', 'info')
     .action(async (flags: VenueSimFlags) => {
-      if (flags.venue !== 'binance') throw new CliError(`--venue: expected binance, got ${JSON.stringify(flags.venue)} (bitget is not implemented yet)`);
+      if (flags.venue !== 'binance' && flags.venue !== 'bitget') throw new CliError(`--venue: expected binance or bitget, got ${JSON.stringify(flags.venue)}`);
+      const venue = flags.venue;
       if (flags.market !== 'spot') throw new CliError(`--market: expected spot, got ${JSON.stringify(flags.market)} (perpetuals are not implemented yet)`);
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: expected an integer 0..65535, got ${JSON.stringify(flags.port)}`);
@@ -74,12 +75,13 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
       const credentials = {
         apiKey: env['DESK_SIM_API_KEY'] ?? DEFAULT_SIM_CREDENTIALS.apiKey,
         secret: env['DESK_SIM_API_SECRET'] ?? DEFAULT_SIM_CREDENTIALS.secret,
+        passphrase: env['DESK_SIM_PASSPHRASE'] ?? DEFAULT_SIM_CREDENTIALS.passphrase,
       };
       const logger = createLogger([{ stream: process.stderr, level: flags.logLevel as 'debug' | 'info' | 'warn' | 'error' }], 'venue-sim');
       const signals = untilSignal(ctx, 'the venue simulator');
       let sim;
       try {
-        sim = await openVenueSim({ venue: 'binance', market: 'spot', port, data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger, paper, ...(flags.faults !== undefined ? { faultsFile: resolve(ctx.io.cwd, flags.faults) } : {}) });
+        sim = await openVenueSim({ venue, market: 'spot', port, data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger, paper, ...(flags.faults !== undefined ? { faultsFile: resolve(ctx.io.cwd, flags.faults) } : {}) });
       } catch (e) {
         signals.dispose();
         const message = e instanceof Error ? e.message : String(e);
@@ -87,7 +89,7 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
         throw new CliError(message, EXIT.invalid, { cause: e });
       }
       const faultNote = sim.faults.spec.faults.length === 0 ? '' : `; faults: ${sim.faults.spec.faults.map((f) => f.type).join(', ')} (seed ${sim.faults.spec.seed})`;
-      ctx.io.err(`desk venue-sim: serving binance spot on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')}; fees maker ${paper.makerFeePct.toFixed()} taker ${paper.takerFeePct.toFixed()}${faultNote})`);
+      ctx.io.err(`desk venue-sim: serving ${venue} spot on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')}; fees maker ${paper.makerFeePct.toFixed()} taker ${paper.takerFeePct.toFixed()}${faultNote})`);
       const sig = await signals.signal;
       await sim.close();
       signals.dispose();
