@@ -85,4 +85,13 @@ describe('createDeskMetrics', () => {
     const bucket5us = /desk_tick_duration_seconds_bucket\{le="0\.000005",bot="b1"\} (\d+)/.exec(text);
     expect(Number(bucket5us?.[1])).toBeGreaterThanOrEqual(1);
   });
+
+  it('reports each venue account\'s remaining request budget at scrape time', async () => {
+    const m = createDeskMetrics();
+    let left = 7;
+    m.watchRateLimiter('acc1', () => left);
+    expect(await m.registry.getSingleMetricAsString('desk_venue_rate_limit_remaining')).toContain('desk_venue_rate_limit_remaining{account="acc1"} 7');
+    left = 0;
+    expect(await m.registry.getSingleMetricAsString('desk_venue_rate_limit_remaining')).toContain('desk_venue_rate_limit_remaining{account="acc1"} 0');
+  });
 });

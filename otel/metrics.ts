@@ -16,12 +16,14 @@ export const METRIC_PNL_QUOTE = 'desk_pnl_quote';
 export const METRIC_BASE_PCT = 'desk_base_pct';
 export const METRIC_BOOK_AGE_SECONDS = 'desk_book_age_seconds';
 export const METRIC_EVENT_STORE_LAG_EVENTS = 'desk_event_store_lag_events';
+export const METRIC_VENUE_RATE_LIMIT_REMAINING = 'desk_venue_rate_limit_remaining';
 
 export const LABEL_BOT = 'bot';
 export const LABEL_ACTION = 'action';
 export const LABEL_STATE = 'state';
 export const LABEL_REGIME = 'regime';
 export const LABEL_KIND = 'kind';
+export const LABEL_ACCOUNT = 'account';
 
 export const ORDER_ACTIONS = ['placed', 'cancelled', 'filled', 'rejected'] as const;
 export type OrderAction = (typeof ORDER_ACTIONS)[number];
@@ -44,6 +46,9 @@ type BotLabel = typeof LABEL_BOT;
 
 export interface DeskMetrics {
   readonly registry: Registry;
+  readonly venueRateLimitRemaining: Gauge<typeof LABEL_ACCOUNT>;
+  /** Reports a venue account's remaining request budget (`desk_venue_rate_limit_remaining{account}`) at each scrape. */
+  watchRateLimiter(account: string, remaining: () => number): void;
   readonly ticksTotal: Counter<BotLabel>;
   readonly ordersTotal: Counter<BotLabel | typeof LABEL_ACTION>;
   readonly tickDurationSeconds: Histogram<BotLabel>;
@@ -119,6 +124,17 @@ export function createDeskMetrics(registry: Registry = new Registry()): DeskMetr
     labelNames: [LABEL_BOT] as const,
     registers,
   });
+  // Read at scrape time from each venue account's token bucket (watchRateLimiter).
+  const rateLimiters = new Map<string, () => number>();
+  const venueRateLimitRemaining = new Gauge({
+    name: METRIC_VENUE_RATE_LIMIT_REMAINING,
+    help: 'Requests the venue account may still make now (its shared token bucket); 0 while a 429 backoff blocks it.',
+    labelNames: [LABEL_ACCOUNT] as const,
+    registers,
+    collect() {
+      for (const [account, read] of rateLimiters) this.set({ [LABEL_ACCOUNT]: account }, read());
+    },
+  });
   const eventStoreLagEvents = new Gauge({
     name: METRIC_EVENT_STORE_LAG_EVENTS,
     help: 'Events appended but not yet persisted by the event store.',
@@ -137,6 +153,10 @@ export function createDeskMetrics(registry: Registry = new Registry()): DeskMetr
     basePct,
     bookAgeSeconds,
     eventStoreLagEvents,
+    venueRateLimitRemaining,
+    watchRateLimiter(account, remaining) {
+      rateLimiters.set(account, remaining);
+    },
     setBotState(bot, state) {
       for (const s of BOT_STATES) botState.set({ [LABEL_BOT]: bot, [LABEL_STATE]: s }, s === state ? 1 : 0);
     },
