@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchBook } from './book.bench.ts';
+import { benchCcxtRoundTrip } from './ccxt-roundtrip.bench.ts';
 import { benchDesk } from './desk.bench.ts';
 import { benchDeskHeap } from './desk-heap.bench.ts';
 import { benchEpp } from './epp.bench.ts';
@@ -22,6 +23,7 @@ const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchFigure[]> }
   { name: 'nats kill propagation (10 bots, 3 host processes) + desk pause round trip, vs raw NATS RTT', run: benchNatsKill },
   { name: 'nats kill inside one host (4 bots, no competing process)', run: benchNatsKillHost },
   { name: 'nats JetStream event sink: events/s with acks', run: benchNatsSink },
+  { name: 'ccxt order round trip through the venue simulator', run: benchCcxtRoundTrip },
 ];
 
 function fmt(n: number | undefined): string {
