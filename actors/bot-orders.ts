@@ -14,6 +14,7 @@ import type { ClientOrderId } from '../domain/ids.ts';
 import type { BookTop } from '../domain/market/types.ts';
 import { type Decimal, ZERO } from '../domain/money/decimal.ts';
 import type { Clock } from '../domain/ports/clock.ts';
+import type { ReconOrder } from '../domain/recon/types.ts';
 import type { PlaceDecision } from '../domain/strategy/epp/decisions.ts';
 import type { OpenOrder } from '../domain/strategy/epp/types.ts';
 import { orderMachine } from '../machines/order.machine.ts';
@@ -38,6 +39,7 @@ export interface TrackedOrder {
   readonly levelId: string;
   readonly side: 'buy' | 'sell';
   readonly price: Decimal;
+  readonly amount: Decimal;
   remaining: Decimal;
   readonly placedAt: number;
   acked: boolean;
@@ -77,6 +79,11 @@ export class BotOrders {
     return out;
   }
 
+  /** The tracked orders as reconciliation compares them with the venue's open orders. */
+  forRecon(): ReconOrder[] {
+    return [...this.orders].map(([clientOrderId, t]) => ({ clientOrderId, side: t.side, price: t.price, amount: t.amount, filled: t.amount.minus(t.remaining) }));
+  }
+
   /** Resolves once every venue-wide cancel started so far has settled. */
   async settled(): Promise<void> {
     await Promise.all([...this.sweeps]);
@@ -98,7 +105,7 @@ export class BotOrders {
     });
     const actor = createActor(orderMachine, { input: { clientOrderId: d.clientOrderId, amount: d.amount }, ...(this.d.inspect ? { inspect: this.d.inspect } : {}) });
     const tracked: TrackedOrder = {
-      actor, levelId: d.levelId, side: d.side, price: d.price, remaining: d.amount, placedAt: clock.now(), acked: false, cancelling: false,
+      actor, levelId: d.levelId, side: d.side, price: d.price, amount: d.amount, remaining: d.amount, placedAt: clock.now(), acked: false, cancelling: false,
       correlationId: created.eventId, lastEventId: created.eventId,
     };
     this.orders.set(d.clientOrderId, tracked);

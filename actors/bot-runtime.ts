@@ -24,6 +24,8 @@ import { REGIMES, type Regime } from '../domain/strategy/epp/config.ts';
 import { type DayCountersJson, dayToJson } from '../domain/strategy/epp/day.ts';
 import type { EppDecision } from '../domain/strategy/epp/decisions.ts';
 import type { EppFill, EppInputs } from '../domain/strategy/epp/types.ts';
+import type { ReconOrder } from '../domain/recon/types.ts';
+import type { BookedFill } from '../domain/recon/deltas.ts';
 import { botMachine } from '../machines/bot.machine.ts';
 import { opsGuardMachine } from '../machines/ops-guard.machine.ts';
 import type { RestartPolicy } from '../machines/restart-policy.ts';
@@ -74,6 +76,12 @@ export interface BotRiskSnapshot {
   readonly state: string;
 }
 
+/** What an outside hold names: the portfolio risk, a lost control plane, the live desk's reconciliation. */
+export type HoldKind = 'portfolio' | 'control_plane' | 'reconciliation';
+
+/** Booked fills kept for reconciliation (by venue trade id); older ones are dropped. */
+const BOOKED_FILLS_KEEP_MS = 86_400_000;
+
 /** Commands the bot accepts (already validated by the command handler). */
 export type BotCommand = { readonly type: 'pause' } | { readonly type: 'resume' } | { readonly type: 'kill' } | { readonly type: 'set_target_base_pct'; readonly value: Decimal | null };
 
@@ -104,7 +112,9 @@ export class BotRuntime {
   private escalated = false;
   private stopped = false;
   private lastState: BotState = 'Starting';
-  private holds = { portfolio: false, controlPlane: false };
+  private holds = { portfolio: false, controlPlane: false, reconciliation: false };
+  /** Fills the bot booked that carry a venue trade id (the live desk's reconciliation compares them). */
+  private booked: BookedFill[] = [];
   private dayRolled = false;
   private lastLevels = 0;
   private readonly regimeTicks: Record<Regime, number> = { neutral_low_vol: 0, up: 0, down: 0, high_vol_shock: 0 };
@@ -128,6 +138,7 @@ export class BotRuntime {
       emit: (type, payload, chain) => this.emit(type, payload, chain),
       onFill: (f, orderPrice) => {
         const feeQuote = this.account.onFill(f);
+        if (f.tradeId !== undefined) this.booked.push({ tradeId: f.tradeId, clientOrderId: f.clientOrderId, side: f.side, price: f.price, amount: f.amount, fee: f.fee, feeAsset: f.feeAsset, ts: f.ts });
         this.fills.push({ clientOrderId: f.clientOrderId, side: f.side, price: f.price, amount: f.amount, feeQuote, orderPrice, ts: f.ts });
       },
     });
@@ -170,10 +181,34 @@ export class BotRuntime {
     if (cmd.type === 'resume') this.opsActor.send({ type: 'ops.resume' });
   }
 
-  /** Holds a soft pause from outside the bot (portfolio risk, lost control plane) until released; applied on the next tick. */
-  setHold(kind: 'portfolio' | 'control_plane', active: boolean): void {
+  /** Holds a soft pause from outside the bot (portfolio risk, lost control plane, reconciliation) until released; applied on the next tick. */
+  setHold(kind: HoldKind, active: boolean): void {
     if (kind === 'portfolio') this.holds = { ...this.holds, portfolio: active };
-    else this.holds = { ...this.holds, controlPlane: active };
+    else if (kind === 'control_plane') this.holds = { ...this.holds, controlPlane: active };
+    else this.holds = { ...this.holds, reconciliation: active };
+  }
+
+  /** Whether an outside hold of this kind is active. */
+  holding(kind: HoldKind): boolean {
+    return kind === 'portfolio' ? this.holds.portfolio : kind === 'control_plane' ? this.holds.controlPlane : this.holds.reconciliation;
+  }
+
+  /** The fills the bot booked with a venue trade id, since `sinceMs` (for reconciliation). */
+  bookedFills(sinceMs: number): readonly BookedFill[] {
+    const keepFrom = this.o.clock.now() - BOOKED_FILLS_KEEP_MS;
+    if (this.booked.length > 0 && (this.booked[0] as BookedFill).ts < keepFrom) this.booked = this.booked.filter((f) => f.ts >= keepFrom);
+    return this.booked.filter((f) => f.ts >= sinceMs);
+  }
+
+  /** Base and quote the bot's ledger holds now: its start holdings moved by every fill it booked. */
+  ledgerHoldings(): { readonly base: Decimal; readonly quote: Decimal } {
+    const b = this.account.balances();
+    return { base: b.base, quote: b.quote };
+  }
+
+  /** The orders the bot believes open (sent and not finished), as reconciliation compares them. */
+  knownOpenOrders(): readonly ReconOrder[] {
+    return this.orders.forRecon();
   }
 
   /** The bot as the portfolio-risk monitor sees it; `wallNow` stamps it. */
@@ -289,6 +324,7 @@ export class BotRuntime {
       fills: this.fills,
       ...(this.holds.portfolio ? { portfolioPaused: true } : {}),
       ...(this.holds.controlPlane ? { controlPlaneLost: true } : {}),
+      ...(this.holds.reconciliation ? { reconciliationHeld: true } : {}),
     };
     this.fills = [];
     this.bot.send({ type: 'bot.tick', inputs });

@@ -25,7 +25,8 @@ import { WallClock } from '../adapters/clock/wall-clock.ts';
 import { CcxtExecutionAdapter } from '../adapters/execution/ccxt.ts';
 import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
 import { TokenBucket, rateLimiterFor } from '../adapters/execution/rate-limiter.ts';
-import { VenueConfigError, openCcxtVenue, unifiedSymbol } from '../adapters/venue/ccxt-venue.ts';
+import { ccxtVenueReads } from '../adapters/recon/ccxt-venue-reads.ts';
+import { openCcxtVenue, unifiedSymbol } from '../adapters/venue/ccxt-venue.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import type { ExecutionAdapter } from '../adapters/execution/types.ts';
 import { createJsonlWriter, type JsonlWriter } from '../adapters/store/jsonl-writer.ts';
@@ -38,6 +39,7 @@ import type { BookTop } from '../domain/market/types.ts';
 import type { RestartPolicy } from '../machines/restart-policy.ts';
 import type { DeskMetrics } from '../otel/metrics.ts';
 import type { Logger } from '../otel/logger.ts';
+import { ownsClientOrderId } from '../machines/bot.machine.ts';
 import { bookEvents } from '../streams/book.stream.ts';
 import { readCaptureMessages } from '../streams/capture-messages.ts';
 import { trades } from '../streams/trades.stream.ts';
@@ -46,6 +48,11 @@ import { BotRuntime, type BotRuntimeOptions } from './bot-runtime.ts';
 import { type CommandKillSwitch, startCommandHandler } from './commands.ts';
 import type { DeskSummary, DeskView } from './desk-view.ts';
 import { createEventLog, type EventLog } from './event-log.ts';
+import { liveReconciliation } from './live-recon.ts';
+import { scanOrphans } from './orphan-scan.ts';
+import type { Reconciliation } from './reconciliation.ts';
+import { auditHoldings, checkVenueHoldings, type VenueHoldings } from './venue-holdings.ts';
+import { resolveFees } from './venue-fees.ts';
 
 export type DeskSpeed = number | 'max';
 export type StopReason = DeskSummary['endedBy'];
@@ -92,6 +99,8 @@ export interface DeskOptions {
    * share one event store (a host runs one desk per spawned bot); default `desk`, `desk.commands`.
    */
   readonly name?: string;
+  /** Where ccxt bots' credentials are read (the variables their `execution` section names); default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 /** An event store the desk writes to: the JSONL writer or a JetStream publisher. */
@@ -263,26 +272,27 @@ export class Desk {
     const { config, logger } = this.o;
     const clock = this.o.wallClock ?? new WallClock();
     // Every venue is opened and checked before anything is written: a refusal leaves no trace.
-    const venues = new Map<string, Exchange>();
+    const venues = new Map<string, { exchange: Exchange; holdings: VenueHoldings }>();
     for (const bot of config.bots) {
-      const exchange = await openCcxtVenue(bot);
-      await this.checkVenueHoldings(bot, exchange);
-      venues.set(bot.id, exchange);
+      const exchange = await openCcxtVenue(bot, this.o.env);
+      venues.set(bot.id, { exchange, holdings: await checkVenueHoldings(bot, exchange) });
     }
     const { jsonl, log, writer } = await this.openStore();
     const bus = this.o.bus ?? new InProcessBus();
     const adapters: CcxtExecutionAdapter[] = [];
     const byId = new Map<string, BotRuntime>();
-    const books: { bot: BotConfig; runtime: BotRuntime; exchange: Exchange }[] = [];
+    const books: { bot: BotConfig; runtime: BotRuntime; exchange: Exchange; adapter: CcxtExecutionAdapter; holdings: VenueHoldings }[] = [];
     const start = clock.now();
     this.progress = { nowMs: start, startMs: start, endMs: start + (this.o.durationS ?? 0) * 1000, messages: 0, totalMessages: 0 };
     for (const bot of config.bots) {
-      const exchange = venues.get(bot.id) as Exchange;
+      const { exchange, holdings } = venues.get(bot.id) as { exchange: Exchange; holdings: VenueHoldings };
       const account = createHash('sha256').update(`${bot.venue}:${bot.market}:${bot.execution.url ?? ''}:${exchange.apiKey}`).digest('hex').slice(0, 16);
       const limiter = rateLimiterFor(account, () => new TokenBucket({ capacity: bot.execution.rateLimitPerS, refillPerSec: bot.execution.rateLimitPerS, clock }));
+      this.o.metrics?.watchRateLimiter(account, () => limiter.remaining);
       const holder: { runtime: BotRuntime | null } = { runtime: null };
       const adapter = new CcxtExecutionAdapter({
         exchange, rules: bot.instrument, clock, limiter, pollIntervalMs: bot.execution.pollIntervalMs,
+        owns: (id) => ownsClientOrderId(bot.id, id),
         onFault: (message, error) => logger.warn({ err: error, bot: bot.id }, message),
         onFatal: (e) => {
           // Bad credentials, permissions or a suspended account: nothing this bot does can work.
@@ -294,7 +304,7 @@ export class Desk {
       adapters.push(adapter);
       holder.runtime = this.makeRuntime(bot, clock, adapter, log, bus, clock);
       byId.set(bot.id, holder.runtime);
-      books.push({ bot, runtime: holder.runtime, exchange });
+      books.push({ bot, runtime: holder.runtime, exchange, adapter, holdings });
     }
     const commands = startCommandHandler({ bus, bots: byId, log, wallClock: clock, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.killSwitch ? { killSwitch: this.o.killSwitch } : {}), ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
     const deskProducer = this.o.name === undefined ? 'desk' : `desk.${this.o.name}`;
@@ -304,8 +314,11 @@ export class Desk {
       payload: { config: this.o.configName, seed: null, speed: 'live', bots: config.bots.map((b) => b.id), messages: 0 },
     });
     logger.info({ bots: config.bots.map((b) => b.id), venues: config.bots.map((b) => b.execution.url ?? b.venue) }, 'desk started (live)');
+    const recons: (Reconciliation | null)[] = [];
+    for (const b of books) recons.push(await this.prepareLiveBot(b, log, clock));
     for (const b of this.bots) b.start();
     for (const a of adapters) a.start();
+    books.forEach((b, i) => recons[i]?.start(b.bot.execution.reconIntervalS * 1000));
     this.o.onLoaded?.(0);
     const feeds = books.map(({ bot, runtime, exchange }) =>
       venueBook$(exchange, unifiedSymbol(bot), md.bookPollMs, { now: () => clock.now(), onError: (e) => logger.warn({ err: e, bot: bot.id }, 'venue book read failed') }).subscribe((top) => {
@@ -317,6 +330,7 @@ export class Desk {
     const endAt = this.o.durationS === undefined ? Infinity : start + this.o.durationS * 1000;
     while (this.stopRequested === null && clock.now() < endAt) await sleep(Math.min(100, Math.max(1, endAt - clock.now())));
     const endedBy: StopReason = this.stopRequested ?? 'duration';
+    for (const r of recons) r?.stop();
     for (const f of feeds) f.unsubscribe();
     await this.finish({ endedBy, commands, adapters, log, jsonl, writer, bus, clock, deskProducer, startEventId: startEvent.eventId });
     return {
@@ -333,23 +347,31 @@ export class Desk {
   }
 
   /**
-   * The bot's ledger starts from its configured holdings (`paper.start_base`, `start_quote`); on a
-   * venue the account must actually hold them, or every sell (or buy) would be refused there and
-   * the ledger would disagree with the venue from the first fill. Refuses to start, saying why.
+   * A live bot's startup, before it quotes: the balance check audited (`recon.startup`), its fee
+   * rates resolved (`venue.fees`), the orphans of an earlier run cancelled or adopted
+   * (`venue.orphan`); returns its scheduled reconciliation (null when `recon_interval_s` is 0).
    */
-  private async checkVenueHoldings(bot: BotConfig, exchange: Exchange): Promise<void> {
-    const b = await exchange.fetchBalance();
-    const total = (b.total ?? {}) as unknown as Record<string, number | undefined>;
-    const have = (asset: string): Decimal => new Decimal(String(total[asset] ?? 0));
-    const short = [
-      { asset: bot.instrument.base, need: bot.account.startBase, key: 'start_base' },
-      { asset: bot.instrument.quote, need: bot.account.startQuote, key: 'start_quote' },
-    ].filter((x) => have(x.asset).lt(x.need));
-    if (short.length > 0) {
-      throw new VenueConfigError(
-        `bots[${bot.id}]: the venue account holds ${short.map((x) => `${have(x.asset).toFixed()} ${x.asset}`).join(' and ')}, less than the bot's ${short.map((x) => `paper.${x.key} ${x.need.toFixed()}`).join(' and ')}: fund the account or lower the bot's holdings`,
-      );
-    }
+  private async prepareLiveBot(
+    b: { bot: BotConfig; runtime: BotRuntime; exchange: Exchange; adapter: CcxtExecutionAdapter; holdings: VenueHoldings },
+    log: EventLog,
+    clock: Clock,
+  ): Promise<Reconciliation | null> {
+    const { bot, runtime, exchange, adapter, holdings } = b;
+    const { logger } = this.o;
+    const symbol = unifiedSymbol(bot);
+    const owns = (id: string): boolean => ownsClientOrderId(bot.id, id);
+    auditHoldings(log, bot.id, clock.now(), holdings);
+    await resolveFees({ botId: bot.id, exchange, symbol, configured: { maker: bot.strategy.makerFeePct, taker: bot.strategy.takerFeePct }, log, clock, logger });
+    await scanOrphans({ botId: bot.id, adapter, policy: bot.execution.orphanPolicy, owns, log, clock, logger });
+    if (bot.execution.reconIntervalS === 0) return null;
+    const { base, quote } = bot.instrument;
+    return liveReconciliation({
+      botId: bot.id, symbol, base, quote, reads: ccxtVenueReads(exchange, symbol), runtime, adapter, owns,
+      venueAtStart: holdings.venue, ledgerAtStart: { base: bot.account.startBase, quote: bot.account.startQuote },
+      // A balance change below one lot (base) or a cent (quote) is rounding, not a discrepancy.
+      dust: { [base]: bot.instrument.lotStep, [quote]: new Decimal('0.01') },
+      varDir: this.o.varDir, log, clock, logger,
+    });
   }
 
   /** The event store: the given sink (JetStream) or JSONL files under `<varDir>/events`. */

@@ -62,6 +62,15 @@ export type BotEffect =
 /** The client order id prefix of a session: bot id and start time, so a restart never reuses an id. */
 export const botIdPrefix = (botId: string, now: number): string => `${botId}-${now.toString(36)}-`;
 
+/**
+ * Whether a client order id was made by this bot in any session (`<botId>-<base36 time>-<seq>`).
+ * The whole shape is checked, so bot `btc` does not claim the orders of bot `btc-sim`.
+ */
+export function ownsClientOrderId(botId: string, clientOrderId: string): boolean {
+  if (!clientOrderId.startsWith(`${botId}-`)) return false;
+  return /^[0-9a-z]+-\d+$/.test(clientOrderId.slice(botId.length + 1));
+}
+
 /** The controller's state at start, exactly as the machine builds it. */
 export const botEppInit = (input: BotInput): EppState =>
   eppInit(input.config, { now: input.now, idPrefix: botIdPrefix(input.botId, input.now), day: input.day ?? null });

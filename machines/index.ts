@@ -9,7 +9,7 @@ export { backoffDelay, parseRestartPolicy, restartPolicySchema } from './restart
 export type { PolicyResult, PolicyViolation, RestartPolicy } from './restart-policy.ts';
 export { decideFailure, restartsInWindow, supervisorMachine } from './supervisor.machine.ts';
 export type { ChildRecord, ChildStatus, EscalationReason, FailureDecision, SupervisorCtx, SupervisorEffect, SupervisorEvent, SupervisorInput } from './supervisor.machine.ts';
-export { botEppInit, botIdPrefix, botMachine } from './bot.machine.ts';
+export { botEppInit, botIdPrefix, botMachine, ownsClientOrderId } from './bot.machine.ts';
 export type { BotCtx, BotEffect, BotEvent, BotInput } from './bot.machine.ts';
 export * from './kill-switch.machine.ts';
 export * from './portfolio-risk.machine.ts';

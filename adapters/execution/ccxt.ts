@@ -48,6 +48,11 @@ export interface CcxtExecutionOptions {
   /** A fatal venue error (bad credentials, permission, suspension): the bot must HARD_STOP. */
   readonly onFatal?: (e: VenueErrorClass) => void;
   readonly onFault?: (message: string, error: unknown) => void;
+  /**
+   * Whether a client order id is this bot's (its prefix). When given, `cancelAll` leaves every
+   * other order alone: on a shared account they belong to someone else.
+   */
+  readonly owns?: (clientOrderId: string) => boolean;
 }
 
 /** A fatal venue error, thrown from any call. */
@@ -67,6 +72,8 @@ interface Tracked {
   filled: Decimal;
   readonly postOnly: boolean;
   done: boolean;
+  /** Taken over from the venue at startup (an orphan of an earlier run), not placed by this process. */
+  readonly adopted?: boolean;
 }
 
 const num = (x: number | string | undefined | null): Decimal => new Decimal(x === undefined || x === null ? 0 : String(x));
@@ -85,7 +92,7 @@ export class CcxtExecutionAdapter implements ExecutionAdapter {
   private readonly seenTrades = new Set<string>();
   private readonly unified: string;
   private pollTimer: (() => void) | null = null;
-  private polling = false;
+  private polling: Promise<void> | null = null;
   private closed = false;
   private sinceMs: number;
 
@@ -183,6 +190,7 @@ export class CcxtExecutionAdapter implements ExecutionAdapter {
     // Everything open at the venue for the symbol, known locally or not (an orphan after a crash).
     const open = await this.openOrders();
     for (const o of open) {
+      if (this.o.owns !== undefined && !this.o.owns(o.clientOrderId)) continue;
       const t = this.orders.get(o.clientOrderId) ?? this.adopt(o);
       const r = await this.cancel(t.clientOrderId);
       if (r.type === 'order.cancelled') done.push(r);
@@ -201,6 +209,7 @@ export class CcxtExecutionAdapter implements ExecutionAdapter {
       filled: num(x.filled),
       postOnly: x.postOnly === true,
       status: 'open',
+      ...(x.id !== undefined ? { orderId: String(x.id) } : {}),
     }));
   }
 
@@ -235,10 +244,34 @@ export class CcxtExecutionAdapter implements ExecutionAdapter {
     this.updates.complete();
   }
 
+  /**
+   * Takes over an open venue order this process did not place (a startup orphan of the bot's
+   * own): its fills and cancellation flow through `updates$` and `cancelAll` cancels it.
+   */
+  adoptOrphan(o: OpenOrder): void {
+    if (this.orders.has(o.clientOrderId)) return;
+    this.adopt(o, true);
+  }
+
+  /** Client ids of adopted orders still open. */
+  adoptedOpen(): readonly string[] {
+    return [...this.orders.values()].filter((t) => t.adopted === true && !t.done).map((t) => t.clientOrderId);
+  }
+
+  /** Waits for a poll in flight, then polls once more: every trade the venue had now is heard. */
+  async catchUp(): Promise<void> {
+    if (this.polling !== null) await this.polling;
+    await this.poll();
+  }
+
   /** One poll: new trades become fills; orders that left the book become cancellations. */
-  async poll(): Promise<void> {
-    if (this.polling || this.closed) return;
-    this.polling = true;
+  poll(): Promise<void> {
+    if (this.polling !== null || this.closed) return this.polling ?? Promise.resolve();
+    this.polling = this.pollOnce().finally(() => (this.polling = null));
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
     try {
       const trades = await this.call(() => this.o.exchange.fetchMyTrades(this.unified, this.sinceMs - 60_000));
       for (const tr of trades) this.onTrade(tr);
@@ -255,8 +288,6 @@ export class CcxtExecutionAdapter implements ExecutionAdapter {
     } catch (e) {
       this.classify(e); // fatal → onFatal; others: next poll tries again
       this.o.onFault?.('ccxt adapter: poll failed', e);
-    } finally {
-      this.polling = false;
     }
   }
 
@@ -276,12 +307,12 @@ export class CcxtExecutionAdapter implements ExecutionAdapter {
     this.updates.next({
       type: 'order.fill', ts: tr.timestamp ?? this.o.clock.now(), symbol: this.o.rules.symbol, clientOrderId: t.clientOrderId, side: t.side,
       price: num(tr.price), amount, fee: num(tr.fee?.cost), feeAsset: tr.fee?.currency ?? this.o.rules.quote,
-      liquidity: tr.takerOrMaker === 'taker' ? 'taker' : 'maker', remaining: Decimal.max(ZERO, t.amount.minus(t.filled)),
+      liquidity: tr.takerOrMaker === 'taker' ? 'taker' : 'maker', remaining: Decimal.max(ZERO, t.amount.minus(t.filled)), tradeId: key,
     });
   }
 
-  private adopt(o: OpenOrder): Tracked {
-    const t: Tracked = { clientOrderId: o.clientOrderId, id: null, side: o.side, price: o.price, amount: o.amount, filled: o.filled, postOnly: o.postOnly, done: false };
+  private adopt(o: OpenOrder, adopted = false): Tracked {
+    const t: Tracked = { clientOrderId: o.clientOrderId, id: o.orderId ?? null, side: o.side, price: o.price, amount: o.amount, filled: o.filled, postOnly: o.postOnly, done: false, ...(adopted ? { adopted } : {}) };
     this.orders.set(o.clientOrderId, t);
     return t;
   }

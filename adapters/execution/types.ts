@@ -68,6 +68,8 @@ export interface OrderFill {
   readonly liquidity: 'maker' | 'taker';
   /** Amount still open after this fill (0 ⇒ the order is complete). */
   readonly remaining: Decimal;
+  /** The venue's trade id, when the venue gives one (reconciliation matches fills by it). */
+  readonly tradeId?: string;
 }
 
 export interface OrderCancelled {
@@ -105,6 +107,8 @@ export interface OpenOrder {
   readonly filled: Decimal;
   readonly postOnly: boolean;
   readonly status: OpenOrderStatus;
+  /** The venue's order id, when the adapter knows it. */
+  readonly orderId?: string;
 }
 
 /** Total holding of one asset. */

@@ -2,9 +2,10 @@
  * `VenueReads` over a ccxt Exchange, for one unified symbol. Numbers from ccxt become Decimals
  * through their shortest decimal form (exact for what the venue sent). A venue trade carries
  * its venue order id only; the client order id comes from the open orders or, for an order
- * that left the book, from one `fetchOrder` (cached: an order's client id never changes).
+ * that left the book, from one `fetchOrder` (cached: an order's client id never changes); a
+ * trade whose order the venue cannot find has none (null).
  */
-import type { Exchange, Order as CcxtOrder, Trade as CcxtTrade } from 'ccxt';
+import { type Exchange, type Order as CcxtOrder, type Trade as CcxtTrade, OrderNotFound } from 'ccxt';
 import { Decimal } from '../../domain/money/decimal.ts';
 import type { ReconOrder } from '../../domain/recon/index.ts';
 import type { VenueReads, VenueTrade } from '../../actors/reconciliation.ts';
@@ -20,7 +21,15 @@ export function ccxtVenueReads(exchange: Exchange, unifiedSymbol: string): Venue
     if (o.id !== undefined) clientIds.set(String(o.id), o.clientOrderId ?? null);
   };
   const clientIdOf = async (orderId: string): Promise<string | null> => {
-    if (!clientIds.has(orderId)) remember(await exchange.fetchOrder(orderId, unifiedSymbol));
+    if (!clientIds.has(orderId)) {
+      try {
+        remember(await exchange.fetchOrder(orderId, unifiedSymbol));
+      } catch (e) {
+        // A trade of an order the venue does not know (a phantom trade): it has no client id.
+        if (!(e instanceof OrderNotFound)) throw e;
+        clientIds.set(orderId, null);
+      }
+    }
     return clientIds.get(orderId) ?? null;
   };
   return {

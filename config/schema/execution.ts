@@ -10,6 +10,10 @@ import { enumField, intField, stringField, strictObject } from './fields.ts';
 export const EXECUTION_KINDS = ['paper', 'ccxt'] as const;
 export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
 
+/** What the live desk does at startup with the bot's own open orders it does not know (orphans). */
+export const ORPHAN_POLICIES = ['cancel', 'adopt'] as const;
+export type OrphanPolicy = (typeof ORPHAN_POLICIES)[number];
+
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/;
 
 export const executionSchema = strictObject(
@@ -23,6 +27,12 @@ export const executionSchema = strictObject(
     api_secret_env: stringField(ENV_NAME, 'an environment variable name', { def: 'DESK_VENUE_API_SECRET', src: 'desk', doc: 'Environment variable holding the API secret.' }),
     poll_interval_ms: intField('[50,60000]', { def: 500, src: 'desk', doc: 'How often the adapter polls the venue for fills and cancellations.' }),
     rate_limit_per_s: intField('[1,1000]', { def: 10, src: 'desk', doc: 'Requests per second the account may make (a token bucket shared by every bot on the same account in a process).' }),
+    orphan_policy: enumField(ORPHAN_POLICIES, {
+      def: 'cancel',
+      src: 'desk',
+      doc: "ccxt only. At startup, the venue's open orders on the bot's symbol whose client id carries the bot's prefix (`<bot id>-`) are orphans of an earlier run: `cancel` cancels them before the bot quotes; `adopt` keeps them open, tracked by the adapter and cancelled at the bot's first cancel-all or at stop (their fills are not booked in the bot's ledger: reconciliation reports them). Orders with another prefix are never touched, only reported.",
+    }),
+    recon_interval_s: intField('[0,86400]', { def: 60, src: 'desk', doc: "ccxt only. Seconds between two scheduled reconciliations of the bot against the venue (open orders, fills by trade id, balance changes since start); a critical finding soft-pauses the bot (reason `reconciliation`). 0 = off." }),
   },
   'an execution section',
 );
@@ -37,8 +47,11 @@ export interface ExecutionConfig {
   readonly apiSecretEnv: string;
   readonly pollIntervalMs: number;
   readonly rateLimitPerS: number;
+  readonly orphanPolicy: OrphanPolicy;
+  /** Seconds between scheduled reconciliations; 0 = off. */
+  readonly reconIntervalS: number;
 }
 
 export function toExecutionConfig(e: ExecutionFile): ExecutionConfig {
-  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s };
+  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, reconIntervalS: e.recon_interval_s };
 }

@@ -24,6 +24,8 @@ export const SOFT_REASONS = [
   'portfolio_risk',
   /** The bot's host lost the control plane (NATS, or the portfolio-risk heartbeat): fail closed. */
   'control_plane',
+  /** The live desk's scheduled reconciliation found a critical discrepancy with the venue. */
+  'reconciliation',
 ] as const;
 export type SoftReason = (typeof SOFT_REASONS)[number];
 

@@ -93,6 +93,7 @@ export interface SoftCheckInputs {
   readonly operatorPaused: boolean;
   readonly portfolioPaused: boolean;
   readonly controlPlaneLost: boolean;
+  readonly reconciliationHeld: boolean;
 }
 
 /** The soft reasons that hold, in the fixed order of `SOFT_REASONS`. */
@@ -109,6 +110,7 @@ export function softReasons(x: SoftCheckInputs, config: EppConfig): SoftReason[]
   if (x.operatorPaused) out.push('operator_pause');
   if (x.portfolioPaused) out.push('portfolio_risk');
   if (x.controlPlaneLost) out.push('control_plane');
+  if (x.reconciliationHeld) out.push('reconciliation');
   return out;
 }
 

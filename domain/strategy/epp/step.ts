@@ -234,6 +234,7 @@ export function eppStep(state: EppState, inputs: EppInputs, config: EppConfig, r
       operatorPaused: s.operatorPaused,
       portfolioPaused: inputs.portfolioPaused === true,
       controlPlaneLost: inputs.controlPlaneLost === true,
+      reconciliationHeld: inputs.reconciliationHeld === true,
     },
     config,
   );

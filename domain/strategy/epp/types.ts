@@ -96,4 +96,6 @@ export interface EppInputs {
   readonly portfolioPaused?: boolean;
   /** The host has lost the control plane (NATS or the risk heartbeat); the bot pauses until it is back. */
   readonly controlPlaneLost?: boolean;
+  /** The live desk's reconciliation found a critical discrepancy; the bot pauses until a clean run. */
+  readonly reconciliationHeld?: boolean;
 }
