@@ -223,6 +223,8 @@ export class BotOrders {
     this.d.metrics?.countOrder(this.d.botId, 'filled');
     this.orderEvent(f.clientOrderId, t, 'order.filled', {
       side: f.side, price: str(f.price), amount: str(f.amount), fee: str(f.fee), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: str(f.remaining),
+      // A venue's trade id (ccxt), so the audit trail names the trade; the paper model has none.
+      ...(f.tradeId !== undefined ? { tradeId: f.tradeId } : {}),
     });
     if (done) this.finish(f.clientOrderId, t);
   }

@@ -29,6 +29,7 @@ import { ccxtVenueReads } from '../adapters/recon/ccxt-venue-reads.ts';
 import { openCcxtVenue, unifiedSymbol } from '../adapters/venue/ccxt-venue.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import type { ExecutionAdapter } from '../adapters/execution/types.ts';
+import { FileDailyStateStore } from '../adapters/store/daily-state-file.ts';
 import { createJsonlWriter, type JsonlWriter } from '../adapters/store/jsonl-writer.ts';
 import { recoverSeqState } from '../adapters/store/recover.ts';
 import type { BotConfig, DeskConfig } from '../config/schema/desk.ts';
@@ -133,6 +134,7 @@ export function mergeFeeds(feeds: readonly Feed[]): Merged[] {
   return out.sort((a, b) => a.msg.ts - b.msg.ts);
 }
 
+const deskProducerOf = (name: string | undefined): string => (name === undefined ? 'desk' : `desk.${name}`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const yieldToLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -213,7 +215,7 @@ export class Desk {
     }
     const commands = startCommandHandler({ bus, bots: byId, log, wallClock: wall, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.killSwitch ? { killSwitch: this.o.killSwitch } : {}), ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
 
-    const deskProducer = this.o.name === undefined ? 'desk' : `desk.${this.o.name}`;
+    const deskProducer = deskProducerOf(this.o.name);
     const startEvent = log.append(deskProducer, {
       type: 'desk.started',
       ts: clock.now(),
@@ -277,6 +279,9 @@ export class Desk {
       const exchange = await openCcxtVenue(bot, this.o.env);
       venues.set(bot.id, { exchange, holdings: await checkVenueHoldings(bot, exchange) });
     }
+    // Read before anything is written, like the venues: a damaged file refuses the start.
+    const daily = new FileDailyStateStore(join(this.o.varDir, 'state'));
+    for (const bot of config.bots) await daily.get(bot.id, clock.now());
     const { jsonl, log, writer } = await this.openStore();
     const bus = this.o.bus ?? new InProcessBus();
     const adapters: CcxtExecutionAdapter[] = [];
@@ -302,12 +307,21 @@ export class Desk {
         },
       });
       adapters.push(adapter);
-      holder.runtime = this.makeRuntime(bot, clock, adapter, log, bus, clock);
+      // The day's counters survive a restart on the same UTC day: a restart never resets a loss limit.
+      const day = await daily.get(bot.id, clock.now());
+      if (day !== null) {
+        log.append(deskProducerOf(this.o.name), { type: 'day.restored', ts: clock.now(), botId: bot.id, payload: { ...day } });
+        logger.info({ bot: bot.id, dayStartMs: day.dayStartMs, equityOpen: day.equityOpen }, 'day counters restored');
+      }
+      holder.runtime = this.makeRuntime(bot, clock, adapter, log, bus, clock, {
+        day,
+        onDayState: (d) => void daily.put(bot.id, d).catch((e: unknown) => logger.warn({ err: e, bot: bot.id }, 'day counters not persisted')),
+      });
       byId.set(bot.id, holder.runtime);
       books.push({ bot, runtime: holder.runtime, exchange, adapter, holdings });
     }
     const commands = startCommandHandler({ bus, bots: byId, log, wallClock: clock, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.killSwitch ? { killSwitch: this.o.killSwitch } : {}), ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
-    const deskProducer = this.o.name === undefined ? 'desk' : `desk.${this.o.name}`;
+    const deskProducer = deskProducerOf(this.o.name);
     const startEvent = log.append(deskProducer, {
       type: 'desk.started',
       ts: clock.now(),
@@ -387,7 +401,7 @@ export class Desk {
   }
 
   /** One bot's runtime over `adapter`, with its telemetry on the bus (desk.bot.<id>.snapshot|fill). */
-  private makeRuntime(bot: BotConfig, clock: Clock, adapter: ExecutionAdapter, log: EventLog, bus: Bus, wall: Clock): BotRuntime {
+  private makeRuntime(bot: BotConfig, clock: Clock, adapter: ExecutionAdapter, log: EventLog, bus: Bus, wall: Clock, extra: Partial<Pick<BotRuntimeOptions, 'day' | 'onDayState'>> = {}): BotRuntime {
     const { config, logger } = this.o;
     const runtime = new BotRuntime({
       bot, clock, adapter, log,
@@ -398,6 +412,7 @@ export class Desk {
       ...(this.o.inspectFor ? { inspect: this.o.inspectFor(bot.id) } : this.o.inspect ? { inspect: this.o.inspect } : {}),
       onFault: (message, error) => logger.warn({ err: error }, message),
       ...(this.o.botOptions ? this.o.botOptions(bot) : {}),
+      ...extra,
     });
     this.bots.push(runtime);
     this.o.onBotReady?.(runtime, adapter);

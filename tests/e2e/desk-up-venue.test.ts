@@ -43,7 +43,8 @@ async function configFor(url: string, name: string): Promise<string> {
   const text = await readFile(join(ROOT, 'config/examples/desk.venue-sim.yaml'), 'utf8');
   if (!text.includes('http://127.0.0.1:18080')) throw new Error('desk.venue-sim.yaml changed: update the test');
   const file = join(tmp, name);
-  await writeFile(file, text.replace('http://127.0.0.1:18080', url));
+  // A 2-bar EMA and 1-bar ATR: the bot quotes within seconds wherever the simulator's replay is.
+  await writeFile(file, text.replace('http://127.0.0.1:18080', url).replace(/^ {6}ema_period: 10$/m, '      ema_period: 2').replace(/^ {6}atr_period: 5$/m, '      atr_period: 1'));
   return file;
 }
 
@@ -68,7 +69,9 @@ describe('desk up: a ccxt bot live on the venue simulator (two processes)', () =
     expect(await ex.fetchOpenOrders('BTC/USDT')).toEqual([]);
     const events = await readEvents(join(varDir, 'events'));
     const venueTrades = await ex.fetchMyTrades('BTC/USDT');
-    expect(events.filter((e) => e.type === 'order.fill')).toHaveLength(venueTrades.length);
+    const fills = events.filter((e) => e.type === 'order.filled');
+    expect(fills).toHaveLength(venueTrades.length);
+    expect(new Set(fills.map((e) => e.payload['tradeId'])).size).toBe(fills.length);
     expect(events.some((e) => e.type === 'order.acked')).toBe(true);
     expect(verify(join(varDir, 'events')).status).toBe(0);
   }, 90_000);

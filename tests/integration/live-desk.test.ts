@@ -45,7 +45,11 @@ async function startSim(): Promise<{ sim: VenueSim; ex: Exchange }> {
   return { sim, ex };
 }
 
-/** The example desk (config/examples/desk.venue-sim.yaml) with the simulator's URL and the given execution extras. */
+/**
+ * The example desk (config/examples/desk.venue-sim.yaml) with the simulator's URL and the given
+ * execution extras; a 2-bar EMA and a 1-bar ATR so the bot quotes within seconds wherever the
+ * simulator's replay happens to be.
+ */
 function configFor(url: string, execution: string): DeskConfig {
   const text = `
 market_data: { source: live, book_poll_ms: 250 }
@@ -59,8 +63,8 @@ bots:
       total_amount_quote: "1000"
       bar_interval_s: 1
       drift_window_s: 1
-      ema_period: 10
-      atr_period: 5
+      ema_period: 2
+      atr_period: 1
       maker_fee_pct: "0"
       taker_fee_pct: "0.0004"
       price_tolerance_ticks: 3000
@@ -127,7 +131,7 @@ describe('live desk on the venue simulator', () => {
     const bot = desk.runtimes[0];
     if (bot === undefined) throw new Error('no bot');
     expect((await readReport())?.counts.critical).toBe(0);
-    expect(await until(() => bot.openOrderCount > 0, 25_000)).toBe(true);
+    expect(await until(() => bot.openOrderCount > 0, 45_000)).toBe(true);
     const quotingAt = Date.now();
     expect(await until(async () => ((await readReport())?.ts ?? 0) > quotingAt + 500, 10_000)).toBe(true);
     expect((await readReport())?.counts.critical).toBe(0);

@@ -8,6 +8,7 @@
  * cancelled, store flushed). A second signal exits at once; a stop that takes longer than 10 s
  * is cut short.
  */
+import { DailyStateFileError } from '../../../adapters/store/daily-state-file.ts';
 import { VenueConfigError } from '../../../adapters/venue/ccxt-venue.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -210,6 +211,7 @@ async function run(flags: UpFlags, ctx: CommandContext): Promise<void> {
     } catch (e) {
       if (e instanceof CaptureFormatError) throw new CliError(e.message, EXIT.invalid, { cause: e });
       if (e instanceof VenueConfigError) throw new CliError(`${configName}: ${e.message}`, EXIT.invalid, { cause: e });
+      if (e instanceof DailyStateFileError) throw new CliError(e.message, EXIT.invalid, { cause: e });
       if (e instanceof Error && e.message.startsWith('market_data:')) throw new CliError(`${configName}: ${e.message}`, EXIT.invalid, { cause: e });
       throw e;
     } finally {
