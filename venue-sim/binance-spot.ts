@@ -10,7 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Side } from '../domain/instrument/rules.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import type { SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
-import type { FaultInjector } from './faults.ts';
+import { type FaultInjector, cancelUnderFaults } from './faults.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
 export interface BinanceCredentials {
@@ -211,9 +211,7 @@ export class BinanceSpotDialect implements VenueDialect {
     if ('status' in m) return m;
     const ref = this.ref(p);
     if ('status' in ref) return ref;
-    const open = this.o.engine.find(m.id, ref);
-    const fraction = open !== null && (open.status === 'NEW' || open.status === 'PARTIALLY_FILLED') ? (this.o.faults?.fillOnCancel(route) ?? null) : null;
-    const o = await this.o.engine.cancel(m.id, ref, fraction === null ? {} : { fillFirst: { fraction, feeRate: this.o.fees.maker } });
+    const o = await cancelUnderFaults(this.o.engine, this.o.faults, { marketId: m.id, ref, route, makerFeeRate: this.o.fees.maker });
     if (o === null) return err(400, -2011, 'Unknown order sent.');
     return { status: 200, body: this.cancelJson(o, p.get('newClientOrderId')) };
   }

@@ -15,7 +15,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Decimal, ZERO } from '../domain/money/decimal.ts';
 import type { SimMarket, SimOrder, SimOrderStatus, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
-import { type Fault, FaultInjector, type PreAction, parseFaultSpec } from './faults.ts';
+import { type Fault, FaultInjector, type PreAction, cancelUnderFaults, parseFaultSpec } from './faults.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
 export interface BitgetCredentials {
@@ -264,9 +264,7 @@ export class BitgetSpotDialect implements VenueDialect {
     if ('status' in m) return m;
     const ref = this.ref(p);
     if ('status' in ref) return ref;
-    const open = this.o.engine.find(m.id, ref);
-    const fraction = open !== null && (open.status === 'NEW' || open.status === 'PARTIALLY_FILLED') ? (this.o.faults?.fillOnCancel(route) ?? null) : null;
-    const o = await this.o.engine.cancel(m.id, ref, fraction === null ? {} : { fillFirst: { fraction, feeRate: this.o.fees.maker } });
+    const o = await cancelUnderFaults(this.o.engine, this.o.faults, { marketId: m.id, ref, route, makerFeeRate: this.o.fees.maker });
     if (o === null) return err('43001', 'The order does not exist');
     return this.ok({ orderId: String(o.orderId), clientOid: o.clientOrderId });
   }

@@ -9,7 +9,9 @@
  * Every injection is counted (per fault and route) and logged at debug level with the route.
  */
 import { createPrng, nextFloat, nextUint32, type Prng } from '../domain/paper/prng.ts';
+import type { Decimal } from '../domain/money/decimal.ts';
 import type { Logger } from '../otel/logger.ts';
+import type { SimOrder, VenueEngine } from './engine.ts';
 import { EMPTY_FAULT_SPEC, type Fault, type FaultSpec, parseFaultSpec } from './fault-spec.ts';
 
 export * from './fault-spec.ts';
@@ -258,3 +260,18 @@ export class FaultInjector {
     return out as T;
   }
 }
+
+/**
+ * A cancel as every dialect performs it: when a `fillOnCancelled` fault fires for the route and the
+ * order is still open, part of it fills first (at the maker fee rate), then it is cancelled.
+ */
+export async function cancelUnderFaults(
+  engine: VenueEngine,
+  faults: FaultInjector | undefined,
+  req: { readonly marketId: string; readonly ref: { readonly orderId?: number; readonly clientOrderId?: string }; readonly route: string; readonly makerFeeRate: Decimal },
+): Promise<SimOrder | null> {
+  const open = engine.find(req.marketId, req.ref);
+  const fraction = open !== null && (open.status === 'NEW' || open.status === 'PARTIALLY_FILLED') ? (faults?.fillOnCancel(req.route) ?? null) : null;
+  return engine.cancel(req.marketId, req.ref, fraction === null ? {} : { fillFirst: { fraction, feeRate: req.makerFeeRate } });
+}
+

@@ -4,7 +4,6 @@
  * kill switch over a flaky venue, and an authentication fault. Orders are counted at the venue
  * (the simulator's engine, and a raw ccxt client once the faults are cleared).
  */
-import { join, resolve } from 'node:path';
 import type { Exchange } from 'ccxt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KillSwitch, MemoryLatchStore } from '../../actors/kill-switch.ts';
@@ -12,28 +11,24 @@ import type { EventInput } from '../../actors/event-log.ts';
 import { WallClock } from '../clock/wall-clock.ts';
 import type { ClientOrderId } from '../../domain/ids.ts';
 import { Decimal } from '../../domain/money/decimal.ts';
-import { silentLogger } from '../../otel/logger.ts';
 import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
 import type { FaultSpecInput } from '../../venue-sim/faults.ts';
-import { type VenueSim, openVenueSim } from '../../venue-sim/open.ts';
+import type { VenueSim } from '../../venue-sim/open.ts';
+import { BTC_RULES, clientIds, openBtcSim } from './ccxt.fixtures.ts';
 import { CcxtExecutionAdapter, VenueFatalError } from './ccxt.ts';
 import type { VenueErrorClass } from './ccxt-errors.ts';
 import { TokenBucket } from './rate-limiter.ts';
 
-const DATA = join(resolve(import.meta.dirname, '..', '..'), 'data', 'binance-spot-20240808');
 const clock = new WallClock();
-const RULES = { symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tickSize: new Decimal('0.01'), lotStep: new Decimal('0.00001'), minAmount: new Decimal('0.00001'), minNotional: new Decimal('5') };
+const RULES = BTC_RULES;
 
 let sim: VenueSim;
 let raw: Exchange;
 const adapters: CcxtExecutionAdapter[] = [];
-let seq = 0;
-const cid = (): ClientOrderId => `k${Date.now().toString(36)}-${++seq}` as ClientOrderId;
+const cid = clientIds('k');
 
 beforeAll(async () => {
-  sim = await openVenueSim({ venue: 'binance', market: 'spot', port: 0, data: [join(DATA, 'btcusdt_20240808.gz')], logger: silentLogger() });
-  raw = simClient(sim.url);
-  await raw.loadMarkets();
+  ({ sim, raw } = await openBtcSim());
 }, 60_000);
 
 afterEach(async () => {
