@@ -21,7 +21,9 @@ export function venueBook$(exchange: Exchange, symbol: string, intervalMs: numbe
         const asks = ob.asks.filter((l) => l[0] !== undefined && l[1] !== undefined).map(level);
         const bid = bids[0];
         const ask = asks[0];
-        if (!stopped && bid !== undefined && ask !== undefined) sub.next({ ts: ob.timestamp ?? now(), bid: bid.price, ask: ask.price, bids, asks });
+        // Stamped when received: staleness is about what the bot knows now, and a venue's own stamp
+        // may be skewed (or, on a simulator, the recorded time).
+        if (!stopped && bid !== undefined && ask !== undefined) sub.next({ ts: now(), bid: bid.price, ask: ask.price, bids, asks });
       } catch (e) {
         opts.onError?.(e);
       }

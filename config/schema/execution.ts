@@ -25,6 +25,7 @@ export const executionSchema = strictObject(
     }),
     api_key_env: stringField(ENV_NAME, 'an environment variable name', { def: 'DESK_VENUE_API_KEY', src: 'desk', doc: 'Environment variable holding the API key.' }),
     api_secret_env: stringField(ENV_NAME, 'an environment variable name', { def: 'DESK_VENUE_API_SECRET', src: 'desk', doc: 'Environment variable holding the API secret.' }),
+    api_passphrase_env: stringField(ENV_NAME, 'an environment variable name', { def: 'DESK_VENUE_API_PASSPHRASE', src: 'desk', doc: 'Environment variable holding the API passphrase (Bitget).' }),
     poll_interval_ms: intField('[50,60000]', { def: 500, src: 'desk', doc: 'How often the adapter polls the venue for fills and cancellations.' }),
     rate_limit_per_s: intField('[1,1000]', { def: 10, src: 'desk', doc: 'Requests per second the account may make (a token bucket shared by every bot on the same account in a process).' }),
     orphan_policy: enumField(ORPHAN_POLICIES, {
@@ -45,6 +46,7 @@ export interface ExecutionConfig {
   readonly url: string | null;
   readonly apiKeyEnv: string;
   readonly apiSecretEnv: string;
+  readonly apiPassphraseEnv: string;
   readonly pollIntervalMs: number;
   readonly rateLimitPerS: number;
   readonly orphanPolicy: OrphanPolicy;
@@ -53,5 +55,5 @@ export interface ExecutionConfig {
 }
 
 export function toExecutionConfig(e: ExecutionFile): ExecutionConfig {
-  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, reconIntervalS: e.recon_interval_s };
+  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, apiPassphraseEnv: e.api_passphrase_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, reconIntervalS: e.recon_interval_s };
 }
