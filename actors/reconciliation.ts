@@ -60,7 +60,7 @@ export interface ReconciliationOptions {
   readonly assets?: readonly string[];
   readonly dust?: Readonly<Record<string, Decimal>>;
   readonly thresholds?: ReconThresholds;
-  /** Called with the critical findings of a run that has any. */
+  /** Called with a run's critical findings, when there are some. */
   readonly onCritical?: (findings: readonly Finding[]) => void;
   /** Called with every report (write it, publish it). */
   readonly onReport?: (report: ReconReport) => MaybePromise<void>;

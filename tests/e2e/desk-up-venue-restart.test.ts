@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
-import { ROOT, type Running, desk, deskChild, readEvents, verify, waitFor } from './desk-up.helpers.ts';
+import { ROOT, type Running, desk, deskChild, readEvents, verify, waitFor , venueSimChild } from './desk-up.helpers.ts';
 
 const BTC = 'data/binance-spot-20240808/btcusdt_20240808.gz';
 const CREDS = { DESK_VENUE_API_KEY: 'test-key', DESK_VENUE_API_SECRET: 'test-secret' };
@@ -31,11 +31,8 @@ afterAll(async () => {
 
 describe('desk up (live, ccxt) killed with SIGKILL and restarted', () => {
   it('the restart cancels the orphans, leaves nothing open, continues the store, counts no fill twice', async () => {
-    const sim = deskChild(['venue-sim', '--venue', 'binance', '--port', '0', '--maker-fee', '0', '--taker-fee', '0.0004', '--balances', 'USDT=10000,BTC=0.1', '--data', BTC]);
+    const { sim, url } = await venueSimChild(['--maker-fee', '0', '--taker-fee', '0.0004', '--balances', 'USDT=10000,BTC=0.1', '--data', BTC]);
     running.push(sim);
-    const re = /serving binance spot on (http:\/\/127\.0\.0\.1:\d+)/;
-    expect(await waitFor(() => re.test(sim.out.stderr) || sim.child.exitCode !== null, 30_000)).toBe(true);
-    const url = (re.exec(sim.out.stderr) as RegExpExecArray)[1] as string;
     // The example bot, warming up in a few seconds (2-bar EMA, 1-bar ATR on 1 s bars).
     const example = await readFile(join(ROOT, 'config/examples/desk.venue-sim.yaml'), 'utf8');
     const config = join(tmp, 'live.yaml');

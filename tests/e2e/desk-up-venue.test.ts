@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
-import { ROOT, type Running, desk, deskChild, readEvents, verify, waitFor } from './desk-up.helpers.ts';
+import { ROOT, type Running, desk, readEvents, verify, venueSimChild } from './desk-up.helpers.ts';
 
 const BTC = 'data/binance-spot-20240808/btcusdt_20240808.gz';
 const CREDS = { DESK_VENUE_API_KEY: 'test-key', DESK_VENUE_API_SECRET: 'test-secret' };
@@ -30,13 +30,9 @@ afterAll(async () => {
 });
 
 async function startSim(balances: string): Promise<string> {
-  const r = deskChild(['venue-sim', '--venue', 'binance', '--port', '0', '--maker-fee', '0', '--taker-fee', '0.0004', '--balances', balances, '--data', BTC]);
-  running.push(r);
-  const re = /serving binance spot on (http:\/\/127\.0\.0\.1:\d+)/;
-  expect(await waitFor(() => re.test(r.out.stderr) || r.child.exitCode !== null, 30_000)).toBe(true);
-  const m = re.exec(r.out.stderr);
-  if (m === null) throw new Error(`venue-sim did not start: ${r.out.stderr}`);
-  return m[1] as string;
+  const { sim, url } = await venueSimChild(['--maker-fee', '0', '--taker-fee', '0.0004', '--balances', balances, '--data', BTC]);
+  running.push(sim);
+  return url;
 }
 
 async function configFor(url: string, name: string): Promise<string> {

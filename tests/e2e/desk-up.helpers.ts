@@ -55,6 +55,22 @@ export async function waitFor(pred: () => boolean | Promise<boolean>, timeoutMs:
   return pred();
 }
 
+/**
+ * Starts `desk venue-sim --port 0 <args>` (Binance unless `args` say otherwise) and resolves once
+ * its ready line names the URL; rejects with its stderr when it exits or takes over 30 s.
+ */
+export async function venueSimChild(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ readonly sim: Running; readonly url: string }> {
+  const sim = deskChild(['venue-sim', ...(args.includes('--venue') ? [] : ['--venue', 'binance']), '--port', '0', ...args], env);
+  const ready = /desk venue-sim: serving \w+ spot on (http:\/\/127\.0\.0\.1:\d+)/;
+  await waitFor(() => ready.test(sim.out.stderr) || sim.child.exitCode !== null, 30_000);
+  const m = ready.exec(sim.out.stderr);
+  if (m === null) {
+    if (sim.child.exitCode === null) sim.child.kill('SIGKILL');
+    throw new Error(`venue-sim did not start: ${sim.out.stderr}`);
+  }
+  return { sim, url: m[1] as string };
+}
+
 /** Resolves with the exit, or rejects when the child has not exited within `ms`. */
 export async function exitWithin(r: Running, ms: number): Promise<Awaited<Running['exited']>> {
   let timer: NodeJS.Timeout | undefined;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Exchange } from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
-import { type Running, desk, deskChild, exitWithin, waitFor } from './desk-up.helpers.ts';
+import { type Running, desk, exitWithin, venueSimChild } from './desk-up.helpers.ts';
 
 const BTC = 'data/binance-spot-20240808/btcusdt_20240808.gz';
 let sim: Running;
@@ -23,11 +23,7 @@ const recon = (args: string[], env: NodeJS.ProcessEnv = {}) => desk(['recon', '-
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'desk-recon-'));
-  sim = deskChild(['venue-sim', '--venue', 'binance', '--port', '0', '--data', BTC]);
-  await waitFor(() => /serving binance spot on http/.test(sim.out.stderr) || sim.child.exitCode !== null, 30_000);
-  const m = /serving binance spot on (http:\/\/127\.0\.0\.1:\d+)/.exec(sim.out.stderr);
-  if (m === null) throw new Error(`venue-sim did not start: ${sim.out.stderr}`);
-  url = m[1] as string;
+  ({ sim, url } = await venueSimChild(['--data', BTC]));
   ex = simClient(url);
   await ex.loadMarkets();
 }, 60_000);

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Received, startReceiver } from '../../otel/otlp-receiver.fixtures.ts';
-import { type Running, ROOT, deskChild, exitWithin, readEvents, waitFor, type Envelope } from '../e2e/desk-up.helpers.ts';
+import { type Running, ROOT, deskChild, exitWithin, readEvents, type Envelope, venueSimChild } from '../e2e/desk-up.helpers.ts';
 
 const KEY = `FAKEKEY-9f3a1c${randomBytes(16).toString('hex')}`; // 46 chars
 const SECRET = `FAKESECRET-${randomBytes(24).toString('hex')}`; // 59 chars
@@ -64,14 +64,7 @@ async function run(name: string, args: readonly string[], env: NodeJS.ProcessEnv
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'desk-secrets-scan-'));
   receiver = await startReceiver();
-  sim = deskChild(
-    ['venue-sim', '--venue', 'binance', '--port', '0', '--data', CAPTURE, '--balances', 'USDT=10000,BTC=0.1', '--maker-fee', '0', '--taker-fee', '0.0004', '--log-level', 'debug'],
-    { DESK_SIM_API_KEY: KEY, DESK_SIM_API_SECRET: SECRET },
-  );
-  const s = sim;
-  const ready = await waitFor(() => /serving binance spot on http:\/\/\S+/.test(s.out.stderr) || s.child.exitCode !== null, 20_000);
-  simUrl = /serving binance spot on (http:\/\/[^\s(]+)/.exec(s.out.stderr)?.[1] ?? '';
-  if (!ready || simUrl === '') throw new Error(`venue-sim did not start: ${s.out.stderr}`);
+  ({ sim, url: simUrl } = await venueSimChild(['--data', CAPTURE, '--balances', 'USDT=10000,BTC=0.1', '--maker-fee', '0', '--taker-fee', '0.0004', '--log-level', 'debug'], { DESK_SIM_API_KEY: KEY, DESK_SIM_API_SECRET: SECRET }));
 
   const example = await readFile(join(ROOT, 'config/examples/desk.venue-sim.yaml'), 'utf8');
   expect(example).toContain('url: http://127.0.0.1:18080');
@@ -95,6 +88,7 @@ beforeAll(async () => {
   await run('recon (refused secret)', ['recon', '--once', '--venue', 'binance', '--url', simUrl, '--symbol', 'BTC/USDT', '--out', join(tmp, 'report-refused')], { DESK_VENUE_API_KEY: KEY, DESK_VENUE_API_SECRET: WRONG_SECRET }, 20_000);
   await run('up (refused secret)', ['up', '--config', config, '--duration', '3', '--var', join(tmp, 'var-refused'), '--no-view'], { DESK_VENUE_API_KEY: KEY, DESK_VENUE_API_SECRET: WRONG_SECRET, ...otel }, 20_000);
 
+  const s = sim as Running;
   s.child.kill('SIGTERM');
   const simExit = await exitWithin(s, 10_000);
   outputs.push({ name: 'venue-sim', stdout: simExit.stdout, stderr: simExit.stderr, code: simExit.code });
