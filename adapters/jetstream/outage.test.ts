@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection } from 'nats';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../domain/events/index.ts';
 import { type NatsServerHandle, startNatsServer } from '../nats/test-server.fixtures.ts';
 import { openJetStreamEventSink } from './event-publisher.ts';
@@ -18,6 +18,14 @@ import { verifyJetStream } from './verify.ts';
 const until = async (cond: () => boolean, ms = 10_000): Promise<void> => {
   const deadline = Date.now() + ms;
   while (!cond()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+const untilAsync = async (cond: () => Promise<boolean>, ms = 10_000): Promise<void> => {
+  const deadline = Date.now() + ms;
+  while (!(await cond())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -53,13 +61,9 @@ describe('JetStreamEventSink across a NATS outage (private nats-server)', () => 
   let names: DeskStreamNames;
   let prefix = '';
   let spoolDir = '';
-  beforeAll(async () => {
-    server = await startNatsServer({ jetstream: true });
-  });
-  afterAll(async () => {
-    await server.dispose();
-  });
+  // One server per test: a test that fails while the server is stopped must not take the next one down.
   beforeEach(async () => {
+    server = await startNatsServer({ jetstream: true });
     nc = await connectTest(server.url, 'desk-jetstream-outage-test');
     prefix = uniquePrefix();
     names = (await ensureDeskStreams(await nc.jetstreamManager(), { prefix })).names;
@@ -68,6 +72,7 @@ describe('JetStreamEventSink across a NATS outage (private nats-server)', () => 
   afterEach(async () => {
     await nc.close();
     await rm(spoolDir, { recursive: true, force: true });
+    await server.dispose();
   });
 
   it('server stopped mid-stream: events spool, re-publish on restart, each stored once, in order', async () => {
@@ -84,7 +89,8 @@ describe('JetStreamEventSink across a NATS outage (private nats-server)', () => 
     await until(() => sink.state === 'offline');
     add(300); // appended while NATS is down
     await until(() => sink.stats.spooled >= 300);
-    expect((await readdir(spoolDir)).length).toBeGreaterThan(0);
+    // `spooled` counts appends as they are queued; the fsync'd segment file lands a moment later.
+    await untilAsync(async () => (await readdir(spoolDir)).length > 0);
     expect(sink.pending).toBeGreaterThanOrEqual(300);
 
     await server.restart();
