@@ -375,7 +375,12 @@ export class Desk {
     const symbol = unifiedSymbol(bot);
     const owns = (id: string): boolean => ownsClientOrderId(bot.id, id);
     auditHoldings(log, bot.id, clock.now(), holdings);
-    await resolveFees({ botId: bot.id, exchange, symbol, configured: { maker: bot.strategy.makerFeePct, taker: bot.strategy.takerFeePct }, log, clock, logger });
+    await resolveFees({
+      botId: bot.id, exchange, symbol, venue: bot.venue, market: bot.market,
+      feeSource: bot.execution.feeSource, project: this.o.config.venueFees,
+      manual: { maker: bot.strategy.makerFeePct, taker: bot.strategy.takerFeePct },
+      log, clock, logger,
+    });
     await scanOrphans({ botId: bot.id, adapter, policy: bot.execution.orphanPolicy, owns, log, clock, logger });
     if (bot.execution.reconIntervalS === 0) return null;
     const { base, quote } = bot.instrument;

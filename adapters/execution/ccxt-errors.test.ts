@@ -1,9 +1,17 @@
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ccxt from 'ccxt';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WallClock } from '../clock/wall-clock.ts';
+import { Decimal } from '../../domain/money/decimal.ts';
+import { silentLogger } from '../../otel/logger.ts';
+import { bitgetSimClient } from '../../venue-sim/ccxt-client.fixtures.ts';
+import { type VenueSim, openVenueSim } from '../../venue-sim/open.ts';
+import { BTC_RULES, clientIds } from './ccxt.fixtures.ts';
+import { CcxtExecutionAdapter } from './ccxt.ts';
 import { type VenueErrorClass, classifyVenueError } from './ccxt-errors.ts';
+import { TokenBucket } from './rate-limiter.ts';
 
 type Hierarchy = { readonly [name: string]: Hierarchy };
 type ErrorCtor = new (message: string) => Error;
@@ -132,6 +140,68 @@ describe('classifyVenueError: errors as ccxt raises them', () => {
     expect(classifyVenueError(statusError(401, 'Unauthorized'))).toMatchObject({ kind: 'fatal', reason: 'authentication' });
     expect(classifyVenueError(statusError(503, 'Service Unavailable'))).toMatchObject({ kind: 'retryable', reason: 'exchange_unavailable' });
     expect(classifyVenueError(statusError(504, 'Gateway Timeout'))).toMatchObject({ kind: 'retryable', reason: 'timeout' });
+  });
+});
+
+describe("classifyVenueError: Bitget's refusal of a post-only order that would take", () => {
+  const bitget = new ccxt.bitget();
+  /** What ccxt's bitget raises for an HTTP 400 answer with `body` (its handleErrors, as fetch2 calls it). */
+  const bitgetError = (body: string): Error => {
+    try {
+      bitget.handleErrors(400, 'Bad Request', 'https://api.bitget.com/api/v2/spot/trade/place-order', 'POST', {}, body, JSON.parse(body), {}, '{}');
+    } catch (e) {
+      if (e instanceof Error) return e;
+    }
+    throw new Error(`ccxt bitget raised nothing for ${body}`);
+  };
+  const SIM_40706 = '{"code":"40706","msg":"Wrong order price: the post_only order would match immediately and take liquidity","requestTime":1723100000000,"data":null}';
+
+  it("40706 naming the post-only order is InvalidOrder to ccxt, and post_only_would_take here (as Binance's OrderImmediatelyFillable)", () => {
+    const e = bitgetError(SIM_40706);
+    expect(e).toBeInstanceOf(ccxt.InvalidOrder);
+    expect(e).not.toBeInstanceOf(ccxt.OrderImmediatelyFillable);
+    expect(classifyVenueError(e)).toEqual({ kind: 'non_retryable', reason: 'post_only_would_take', message: `bitget ${SIM_40706}`, retryAfterMs: null });
+    expect(classifyVenueError(e).reason).toBe(classifyVenueError(new ccxt.OrderImmediatelyFillable('binance {"code":-2010}')).reason);
+  });
+
+  it('a 40706 about another wrong price stays invalid_order', () => {
+    expect(classifyVenueError(bitgetError('{"code":"40706","msg":"Wrong order price","requestTime":1,"data":null}'))).toMatchObject({ kind: 'non_retryable', reason: 'invalid_order' });
+  });
+
+  it("the venue code counts only under the class ccxt gives it, and only for that venue", () => {
+    expect(classifyVenueError(new ccxt.ExchangeError(`bitget ${SIM_40706}`)).reason).toBe('unknown');
+    expect(classifyVenueError(new ccxt.InvalidOrder(`binance ${SIM_40706}`)).reason).toBe('invalid_order');
+    expect(classifyVenueError(new ccxt.InvalidOrder('bitget {not json')).reason).toBe('invalid_order');
+    expect(classifyVenueError(bitgetError('{"code":"43012","msg":"Insufficient balance","requestTime":1,"data":null}')).reason).toBe('insufficient_funds');
+  });
+
+  describe('from the real ccxt bitget client against the simulator', () => {
+    let sim: VenueSim;
+    const clock = new WallClock();
+    beforeAll(async () => {
+      const capture = join(resolve(import.meta.dirname, '..', '..'), 'data', 'binance-spot-20240808', 'btcusdt_20240808.gz');
+      sim = await openVenueSim({ venue: 'bitget', market: 'spot', port: 0, data: [capture], logger: silentLogger() });
+    }, 60_000);
+    afterAll(async () => {
+      await sim?.close();
+    });
+
+    it('createOrder post-only above the ask: post_only_would_take, and the adapter rejects it as post_only_would_cross', async () => {
+      const ex = bitgetSimClient(sim.url);
+      await ex.loadMarkets();
+      const ask = (await ex.fetchOrderBook('BTC/USDT')).asks[0]?.[0] as number;
+      const taking = Math.round((ask + 50) * 100) / 100;
+      const e: unknown = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, taking, { postOnly: true }).then(() => null, (x: unknown) => x);
+      expect(e).toBeInstanceOf(ccxt.InvalidOrder);
+      expect(classifyVenueError(e)).toMatchObject({ kind: 'non_retryable', reason: 'post_only_would_take' });
+      const a = new CcxtExecutionAdapter({ exchange: ex, rules: BTC_RULES, clock, limiter: new TokenBucket({ capacity: 50, refillPerSec: 50, clock }), pollIntervalMs: 100, retryDelayMs: 20 });
+      try {
+        const out = await a.place({ clientOrderId: clientIds('bg')(), symbol: 'BTCUSDT', side: 'buy', price: new Decimal(String(taking)), amount: new Decimal('0.001'), postOnly: true });
+        expect(out).toMatchObject({ type: 'order.reject', reason: 'post_only_would_cross' });
+      } finally {
+        await a.close();
+      }
+    });
   });
 });
 

@@ -17,6 +17,11 @@
  * instance (`last_response_headers`, when enabled), which this function never sees. So
  * `retryAfterMs` is always null today; the field exists so a caller holding a hint can use it.
  *
+ * One exception to "never by message text": a venue code ccxt has no specific class for, yet desk
+ * must tell apart (`VENUE_CODES`, below). ccxt builds such an error's message from the venue's
+ * answer (`<exchange id> <response body>`), so the venue's own code is read back from it, and
+ * only under the class ccxt gave it.
+ *
  * An error from a second copy of ccxt (another version in node_modules) fails every `instanceof`
  * and is classified as unknown: desk depends on exactly one ccxt.
  */
@@ -94,6 +99,56 @@ const RULES: readonly (readonly [ErrorClass, VenueErrorKind, string])[] = [
   [ccxt.UnsubscribeError, 'non_retryable', 'unsubscribe_failed'],
 ];
 
+/** A venue's code (and, where the code is shared with other cases, its text) that refines a ccxt class. */
+interface VenueCodeRule {
+  /** ccxt's exchange id, the first word of the message. */
+  readonly exchange: string;
+  /** The class ccxt raises for the code; the rule applies only under it. */
+  readonly within: ErrorClass;
+  readonly code: string;
+  /** Required of the venue's `msg` when the code alone is not specific enough. */
+  readonly msg?: RegExp;
+  readonly kind: VenueErrorKind;
+  readonly reason: string;
+}
+
+const VENUE_CODES: readonly VenueCodeRule[] = [
+  // Bitget answers a post-only order that would take with 40706 ("Wrong order price": ccxt's
+  // exceptions map has it as InvalidOrder, and no Bitget code for OrderImmediatelyFillable). The
+  // code covers other wrong prices too, so its message must name the post-only order as well
+  // (the simulator's: "Wrong order price: the post_only order would match immediately and take
+  // liquidity"); a bare "Wrong order price" stays invalid_order.
+  { exchange: 'bitget', within: ccxt.InvalidOrder, code: '40706', msg: /post[\s_-]?only/i, kind: 'non_retryable', reason: 'post_only_would_take' },
+];
+
+/**
+ * The venue's `{code, msg}` from a ccxt message `<exchange id> <JSON body>` (how ccxt's bitget
+ * `handleErrors` words it: `this.id + ' ' + body`), or null when the message is not that.
+ */
+function venueAnswer(message: string): { exchange: string; code: string; msg: string } | null {
+  const m = /^([a-z0-9]+) (\{.*\})\s*$/s.exec(message);
+  if (m === null) return null;
+  let body: unknown;
+  try {
+    body = JSON.parse(m[2] ?? '');
+  } catch {
+    return null;
+  }
+  if (typeof body !== 'object' || body === null) return null;
+  const b = body as Record<string, unknown>;
+  const code = b['code'] ?? b['err_code'];
+  const msg = b['msg'] ?? b['err_msg'];
+  if (typeof code !== 'string' && typeof code !== 'number') return null;
+  return { exchange: m[1] ?? '', code: String(code), msg: typeof msg === 'string' ? msg : '' };
+}
+
+function byVenueCode(e: Error): VenueCodeRule | null {
+  if (!VENUE_CODES.some((r) => e instanceof r.within)) return null;
+  const answer = venueAnswer(e.message);
+  if (answer === null) return null;
+  return VENUE_CODES.find((r) => r.exchange === answer.exchange && r.code === answer.code && e instanceof r.within && (r.msg === undefined || r.msg.test(answer.msg))) ?? null;
+}
+
 function describeValue(e: unknown): string {
   if (e instanceof Error) return e.message === '' ? e.name : e.message;
   if (typeof e === 'string') return e;
@@ -113,6 +168,8 @@ function describeValue(e: unknown): string {
 export function classifyVenueError(e: unknown): VenueErrorClass {
   const message = describeValue(e);
   if (e instanceof Error) {
+    const coded = byVenueCode(e);
+    if (coded !== null) return { kind: coded.kind, reason: coded.reason, message, retryAfterMs: null };
     for (const [cls, kind, reason] of RULES) {
       if (e instanceof cls) return { kind, reason, message, retryAfterMs: null };
     }

@@ -66,7 +66,7 @@ describe('desk and bot files', () => {
       'bots[0].strategy.ema_perod: expected a known key (did you mean "ema_period"?), got unknown key "ema_perod"',
       'bots[1].strategy.regimes.up.spread_min: expected spread_min ≤ spread_max, got spread_min 0.5 and spread_max 0.006',
       'bots[1].paper.partial_fill_min: expected a decimal > 0 and ≤ 1, got "x"',
-      'extra: expected a known key (allowed: bots, market_data, runtime, portfolio_limits), got unknown key "extra"',
+      'extra: expected a known key (allowed: bots, market_data, runtime, portfolio_limits, venue_fees), got unknown key "extra"',
     ]);
   });
 });

@@ -14,6 +14,7 @@ import { type PaperAccount, paperSchema, toPaperAccount, toPaperConfig } from '.
 import { strategySchema, toEppConfig } from './strategy.ts';
 import { type ExecutionConfig, executionSchema, toExecutionConfig } from './execution.ts';
 import { portfolioLimitsSchema, toPortfolioLimits } from './portfolio.ts';
+import { toVenueFeeTable, type VenueFeeTable, venueFeesSchema } from './venue-fees.ts';
 import type { PortfolioLimits } from '../../domain/risk/portfolio.ts';
 
 const botShape = {
@@ -91,6 +92,9 @@ export const deskSchema = strictObject(
     market_data: marketDataSchema.optional().describe('Market data source for the bots. Optional.'),
     runtime: runtimeSchema.prefault({}).describe('How the runtime ticks bots and flushes the event store; every key is optional.'),
     portfolio_limits: portfolioLimitsSchema.prefault({}).describe('Cross-bot limits the portfolio-risk monitor enforces (desk risk); every key is optional.'),
+    venue_fees: venueFeesSchema
+      .optional()
+      .describe("The project's fee rates by venue and market (desk files only): a live bot's fallback when the venue does not report its rates, or its source with `execution.fee_source: project`. Optional."),
   },
   'a desk file',
 ).superRefine((v, ctx) => {
@@ -175,6 +179,8 @@ export interface DeskConfig {
   readonly bots: readonly BotConfig[];
   readonly runtime: RuntimeConfig;
   readonly portfolioLimits: PortfolioLimits;
+  /** The project's fee rates by venue and market (`venue_fees`), when the desk file has them. */
+  readonly venueFees?: VenueFeeTable;
   readonly marketData?: {
     readonly source: 'replay' | 'live';
     readonly speed: number;
@@ -211,6 +217,7 @@ export function toDeskConfig(f: DeskFile): DeskConfig {
     bots: f.bots.map(toBotConfig),
     runtime: toRuntimeConfig(f.runtime),
     portfolioLimits: toPortfolioLimits(f.portfolio_limits),
+    ...(f.venue_fees ? { venueFees: toVenueFeeTable(f.venue_fees) } : {}),
     ...(md ? { marketData: { source: md.source, speed: md.speed, bookPollMs: md.book_poll_ms, captures: md.captures.map((c) => ({ venue: c.venue, symbol: c.symbol, files: c.files })) } } : {}),
   };
 }

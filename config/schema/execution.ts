@@ -14,6 +14,14 @@ export type ExecutionKind = (typeof EXECUTION_KINDS)[number];
 export const ORPHAN_POLICIES = ['cancel', 'adopt'] as const;
 export type OrphanPolicy = (typeof ORPHAN_POLICIES)[number];
 
+/**
+ * Where a live bot's fee rates come from at startup: `auto` the venue, else the desk's
+ * `venue_fees`, else the strategy's rates; `project` skips the venue; `manual` is the strategy's
+ * rates only.
+ */
+export const FEE_SOURCES = ['auto', 'project', 'manual'] as const;
+export type FeeSource = (typeof FEE_SOURCES)[number];
+
 const ENV_NAME = /^[A-Z_][A-Z0-9_]{0,63}$/;
 
 export const executionSchema = strictObject(
@@ -33,6 +41,11 @@ export const executionSchema = strictObject(
       src: 'desk',
       doc: "ccxt only. At startup, the venue's open orders on the bot's symbol whose client id carries the bot's prefix (`<bot id>-`) are orphans of an earlier run: `cancel` cancels them before the bot quotes; `adopt` keeps them open, tracked by the adapter and cancelled at the bot's first cancel-all or at stop (their fills are not booked in the bot's ledger: reconciliation reports them). Orders with another prefix are never touched, only reported.",
     }),
+    fee_source: enumField(FEE_SOURCES, {
+      def: 'auto',
+      src: 'desk',
+      doc: "ccxt only. Where the bot's fee rates come from at startup: `auto` asks the venue (`fetchTradingFee`), else the desk file's `venue_fees.<venue>.<market>` (project), else the strategy's `maker_fee_pct` / `taker_fee_pct` (manual); `project` skips the venue (project, else manual); `manual` takes the strategy's rates only (e.g. a VIP tier the venue's endpoint does not report). The source is audited (`venue.fees`); the edge model uses the strategy's rates whatever the source, and a resolved rate that differs from them is a warning.",
+    }),
     recon_interval_s: intField('[0,86400]', { def: 60, src: 'desk', doc: "ccxt only. Seconds between two scheduled reconciliations of the bot against the venue (open orders, fills by trade id, balance changes since start); a critical finding soft-pauses the bot (reason `reconciliation`). 0 = off." }),
   },
   'an execution section',
@@ -50,10 +63,12 @@ export interface ExecutionConfig {
   readonly pollIntervalMs: number;
   readonly rateLimitPerS: number;
   readonly orphanPolicy: OrphanPolicy;
+  /** Where the bot's fee rates come from at startup (ccxt only). */
+  readonly feeSource: FeeSource;
   /** Seconds between scheduled reconciliations; 0 = off. */
   readonly reconIntervalS: number;
 }
 
 export function toExecutionConfig(e: ExecutionFile): ExecutionConfig {
-  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, apiPassphraseEnv: e.api_passphrase_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, reconIntervalS: e.recon_interval_s };
+  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, apiPassphraseEnv: e.api_passphrase_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, feeSource: e.fee_source, reconIntervalS: e.recon_interval_s };
 }
