@@ -3,11 +3,16 @@
  * equity peak and maximum drawdown, and the balances the controller sees each tick. Fills come
  * from the execution adapter's update stream; nothing here reads the venue's balances (the
  * reconciler compares the two).
+ *
+ * On a perp (`perp` given) the base is the signed position and the controller sees the perp
+ * account (margin balance, unrealized PnL, position, margin ratio at the bot's leverage;
+ * domain/accounting/perp.ts); funding is booked with `onFunding`.
  */
-import { type Ledger, applyFill, ledgerInit, snapshot } from '../domain/accounting/ledger.ts';
+import { type Ledger, accrueFunding, applyFill, ledgerInit, snapshot } from '../domain/accounting/ledger.ts';
+import { perpFigures } from '../domain/accounting/perp.ts';
 import type { InstrumentRules } from '../domain/instrument/rules.ts';
-import { type Decimal, ZERO } from '../domain/money/decimal.ts';
-import type { SpotBalances } from '../domain/strategy/epp/types.ts';
+import { type Decimal, ONE, ZERO } from '../domain/money/decimal.ts';
+import type { PerpBalances, SpotBalances } from '../domain/strategy/epp/types.ts';
 import type { OrderFill } from '../adapters/execution/types.ts';
 
 export interface AccountFigures {
@@ -18,6 +23,11 @@ export interface AccountFigures {
   readonly realized: Decimal;
   readonly unrealized: Decimal;
   readonly fees: Decimal;
+  /** Funding paid (+) or received (−) in quote since start. */
+  readonly funding: Decimal;
+  /** Perps: wallet (deposits + realized − fees − funding) and the desk's margin ratio; null on spot. */
+  readonly marginBalance: Decimal | null;
+  readonly marginRatio: Decimal | null;
   /** Base value as a fraction of equity, null without a mark. */
   readonly baseFraction: Decimal | null;
 }
@@ -35,13 +45,16 @@ export class BotAccount {
     private readonly rules: InstrumentRules,
     private readonly startBase: Decimal,
     private readonly startQuote: Decimal,
+    private readonly perp: { readonly leverage: Decimal } | null = null,
   ) {}
 
   /** Marks the books at `mid`; the first mark opens the ledger (the opening base is costed at it). */
   markAt(mid: Decimal): void {
     this.mark = mid;
     if (this.ledger === null) {
-      this.ledger = ledgerInit({ base: this.rules.base, quote: this.rules.quote, baseBalance: this.startBase, quoteBalance: this.startQuote, mark: mid });
+      // A perp's wallet is the opening quote: the opening position's cost is not paid out of it.
+      const quoteBalance = this.perp === null ? this.startQuote : this.startQuote.minus(this.startBase.times(mid));
+      this.ledger = ledgerInit({ base: this.rules.base, quote: this.rules.quote, baseBalance: this.startBase, quoteBalance, mark: mid });
     }
     const equity = snapshot(this.ledger, mid).equity;
     if (this.peak === null || equity.gt(this.peak)) this.peak = equity;
@@ -62,18 +75,48 @@ export class BotAccount {
     return f.feeAsset === this.rules.quote ? f.fee : f.feeAsset === this.rules.base ? f.fee.times(f.price) : ZERO;
   }
 
-  /** Spot balances (free + locked) as the controller sees them. */
-  balances(): SpotBalances {
+  /** Books a funding payment in quote (positive = paid). */
+  onFunding(amount: Decimal, ts: number): void {
+    if (this.ledger === null) throw new Error('bot account: funding before the first mark');
+    this.ledger = accrueFunding(this.ledger, amount, ts);
+  }
+
+  /** The signed base position (spot: the base balance). */
+  get position(): Decimal {
+    return this.ledger === null ? this.startBase : this.ledger.position;
+  }
+
+  /** The balances (free + locked) as the controller sees them: spot, or the perp account. */
+  balances(): SpotBalances | PerpBalances {
+    if (this.perp !== null) return this.perpBalances(this.perp.leverage);
     return this.ledger === null
       ? { kind: 'spot', base: this.startBase, quote: this.startQuote }
       : { kind: 'spot', base: this.ledger.position, quote: this.ledger.quoteBalance };
   }
 
+  /** Base and cash as held: spot base and quote; on a perp the position and the margin balance. */
+  holdings(): { readonly base: Decimal; readonly quote: Decimal } {
+    const b = this.balances();
+    return b.kind === 'spot' ? { base: b.base, quote: b.quote } : { base: b.position, quote: b.marginBalance };
+  }
+
+  private perpBalances(leverage: Decimal): PerpBalances {
+    if (this.ledger === null || this.mark === null) {
+      // Before the first mark: the opening wallet and position. A position cannot be valued
+      // without a mark, and the bot does not quote without a book: the ratio is not judged yet.
+      return { kind: 'perp', marginBalance: this.startQuote, unrealizedPnl: ZERO, position: this.startBase, marginRatio: ONE };
+    }
+    const f = perpFigures(this.ledger, this.mark, leverage);
+    return { kind: 'perp', marginBalance: f.marginBalance, unrealizedPnl: f.unrealizedPnl, position: this.ledger.position, marginRatio: f.marginRatio };
+  }
+
   figures(): AccountFigures {
     if (this.ledger === null || this.mark === null) {
-      return { base: this.startBase, quote: this.startQuote, equity: this.startQuote, equityOpen: this.startQuote, realized: ZERO, unrealized: ZERO, fees: ZERO, baseFraction: null };
+      const perp = this.perp === null ? null : this.perpBalances(this.perp.leverage);
+      return { base: this.startBase, quote: this.startQuote, equity: this.startQuote, equityOpen: this.startQuote, realized: ZERO, unrealized: ZERO, fees: ZERO, funding: ZERO, marginBalance: perp?.marginBalance ?? null, marginRatio: perp?.marginRatio ?? null, baseFraction: null };
     }
     const s = snapshot(this.ledger, this.mark);
+    const perp = this.perp === null ? null : perpFigures(this.ledger, this.mark, this.perp.leverage);
     return {
       base: s.position,
       quote: s.quoteBalance,
@@ -82,6 +125,9 @@ export class BotAccount {
       realized: s.realized,
       unrealized: s.unrealized,
       fees: s.feesQuote.plus(s.feesExternalQuote),
+      funding: s.funding,
+      marginBalance: perp?.marginBalance ?? null,
+      marginRatio: perp?.marginRatio ?? null,
       baseFraction: s.equity.gt(ZERO) ? s.position.times(this.mark).dividedBy(s.equity) : null,
     };
   }

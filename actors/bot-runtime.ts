@@ -32,6 +32,7 @@ import type { RestartPolicy } from '../machines/restart-policy.ts';
 import { regimeMachine } from '../machines/regime.machine.ts';
 import type { DeskMetrics, BotState } from '../otel/metrics.ts';
 import { BotAccount } from './bot-account.ts';
+import type { FundingFeed } from './funding.ts';
 import { BotOrders } from './bot-orders.ts';
 import type { BotSummary, BotView } from './desk-view.ts';
 import type { EventLog } from './event-log.ts';
@@ -61,6 +62,8 @@ export interface BotRuntimeOptions {
    * without one the ops guard's cancel-all is the only path (the embedded desk).
    */
   readonly onHardStop?: (reason: string) => void;
+  /** Perps: the funding rate and settlements (paper: PaperFunding; live: the venue's). */
+  readonly funding?: FundingFeed;
 }
 
 /** What the portfolio-risk monitor needs from a bot (published on `desk.bot.<id>.snapshot`). */
@@ -125,7 +128,7 @@ export class BotRuntime {
     this.botId = options.bot.id;
     this.symbol = options.bot.instrument.symbol;
     this.producer = `bot.${this.botId}`;
-    this.account = new BotAccount(options.bot.instrument, options.bot.account.startBase, options.bot.account.startQuote);
+    this.account = new BotAccount(options.bot.instrument, options.bot.account.startBase, options.bot.account.startQuote, options.bot.market === 'perp' ? { leverage: options.bot.strategy.leverage } : null);
     const inspect = options.inspect;
     this.orders = new BotOrders({
       botId: this.botId,
@@ -202,8 +205,7 @@ export class BotRuntime {
 
   /** Base and quote the bot's ledger holds now: its start holdings moved by every fill it booked. */
   ledgerHoldings(): { readonly base: Decimal; readonly quote: Decimal } {
-    const b = this.account.balances();
-    return { base: b.base, quote: b.quote };
+    return this.account.holdings();
   }
 
   /** The orders the bot believes open (sent and not finished), as reconciliation compares them. */
@@ -239,6 +241,7 @@ export class BotRuntime {
     this.stopped = true;
     this.cancelTick?.();
     this.cancelSnapshot?.();
+    this.o.funding?.stop();
     this.supervision.stop();
     if (this.bot.getSnapshot().status === 'active') this.bot.send({ type: 'bot.stop' });
     else void this.orders.cancelAll('bot_stop');
@@ -316,9 +319,12 @@ export class BotRuntime {
   private tick(): void {
     if (this.bot.getSnapshot().status !== 'active') return;
     const started = performance.now();
+    const now = this.o.clock.now();
+    const funding = this.settleFunding(now);
     const inputs: EppInputs = {
-      now: this.o.clock.now(),
+      now,
       book: this.book,
+      ...funding,
       balances: this.account.balances(),
       openOrders: this.orders.forController(),
       fills: this.fills,
@@ -344,6 +350,22 @@ export class BotRuntime {
     if (raw !== null && snap.context.epp.market.thresholds !== null) this.regimeActor.send({ type: 'regime.detected', regime: raw });
     this.observe(performance.now() - started, regime);
     if (this.telemetry.observed) this.telemetry.next(this.view());
+  }
+
+  /** Books the funding settled since the last tick (ledger and event log) and reads the current rate. */
+  private settleFunding(now: number): { fundingRate?: Decimal; fundingPaidQuote?: Decimal } {
+    const feed = this.o.funding;
+    if (feed === undefined) return {};
+    const mark = this.book === null ? null : midOf(this.book);
+    let paid: Decimal | undefined;
+    // Without a mark the ledger is not open yet: settlements wait (a feed keeps them) until the first book.
+    for (const p of mark === null ? [] : feed.due(now, this.account.position, mark)) {
+      this.account.onFunding(p.amount, p.ts);
+      paid = (paid ?? ZERO_DEC).plus(p.amount);
+      this.emit('funding.accrued', { id: p.id, settledAt: p.ts, rate: p.rate?.toFixed() ?? null, amount: p.amount.toFixed(), mark: p.mark?.toFixed() ?? null, position: this.account.position.toFixed() });
+    }
+    const rate = feed.rate();
+    return { ...(rate === null ? {} : { fundingRate: rate }), ...(paid === undefined ? {} : { fundingPaidQuote: paid }) };
   }
 
   // ── effects ────────────────────────────────────────────────────────────────────────────────
@@ -422,6 +444,7 @@ export class BotRuntime {
       realizedPnl: str(f.realized),
       unrealizedPnl: str(f.unrealized),
       fees: str(f.fees),
+      ...(f.marginRatio === null ? {} : { funding: str(f.funding), marginBalance: str(f.marginBalance ?? ZERO_DEC), marginRatio: f.marginRatio.toFixed(6) }),
       openOrders: this.orders.size,
       fills: this.account.volume.fills,
       day: { ...dayToJson(ctx.epp.day) },
@@ -497,6 +520,7 @@ export class BotRuntime {
       fees: str(f.fees),
       realizedPnl: str(f.realized),
       unrealizedPnl: str(f.unrealized),
+      ...(f.marginRatio === null ? {} : { funding: str(f.funding), marginRatio: f.marginRatio.toFixed(6) }),
       equityOpen: str(f.equityOpen),
       equityClose: str(f.equity),
       maxDrawdownPct: str(this.account.maxDrawdown.toDecimalPlaces(10)),

@@ -69,6 +69,9 @@ export interface BotSummary {
   readonly fees: string;
   readonly realizedPnl: string;
   readonly unrealizedPnl: string;
+  /** Perps: funding paid (+) or received (−) in quote, and the margin ratio at the end. */
+  readonly funding?: string;
+  readonly marginRatio?: string;
   readonly equityOpen: string;
   readonly equityClose: string;
   /** Largest peak-to-trough fall of equity, as a fraction of the peak. */

@@ -45,6 +45,7 @@ import { bookEvents } from '../streams/book.stream.ts';
 import { readCaptureMessages } from '../streams/capture-messages.ts';
 import { trades } from '../streams/trades.stream.ts';
 import { venueBook$ } from '../streams/venue-book.stream.ts';
+import { PaperFunding } from './funding.ts';
 import { BotRuntime, type BotRuntimeOptions } from './bot-runtime.ts';
 import { type CommandKillSwitch, startCommandHandler } from './commands.ts';
 import type { DeskSummary, DeskView } from './desk-view.ts';
@@ -203,7 +204,8 @@ export class Desk {
       const feed = wanted.findIndex((c) => c.venue === bot.venue && c.symbol === bot.instrument.symbol);
       const adapter = this.paperFor(bot, clock);
       adapters.push(adapter);
-      const runtime = this.makeRuntime(bot, clock, adapter, log, bus, wall);
+      const funding = bot.market === 'perp' ? { funding: new PaperFunding({ rate: bot.account.fundingRate, intervalMs: bot.account.fundingIntervalMs }) } : {};
+      const runtime = this.makeRuntime(bot, clock, adapter, log, bus, wall, funding);
       byId.set(bot.id, runtime);
       const input = inputs[feed] as Subject<CaptureMessage>;
       input.pipe(bookEvents()).subscribe((e) => {
@@ -406,7 +408,7 @@ export class Desk {
   }
 
   /** One bot's runtime over `adapter`, with its telemetry on the bus (desk.bot.<id>.snapshot|fill). */
-  private makeRuntime(bot: BotConfig, clock: Clock, adapter: ExecutionAdapter, log: EventLog, bus: Bus, wall: Clock, extra: Partial<Pick<BotRuntimeOptions, 'day' | 'onDayState'>> = {}): BotRuntime {
+  private makeRuntime(bot: BotConfig, clock: Clock, adapter: ExecutionAdapter, log: EventLog, bus: Bus, wall: Clock, extra: Partial<Pick<BotRuntimeOptions, 'day' | 'onDayState' | 'funding'>> = {}): BotRuntime {
     const { config, logger } = this.o;
     const runtime = new BotRuntime({
       bot, clock, adapter, log,

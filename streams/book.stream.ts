@@ -25,8 +25,11 @@ export interface BookGapEvent {
 export type BookEvent = BookTopEvent | BookGapEvent;
 
 export interface BookStreamOptions {
-  /** Venue sequencing rule; default 'spot'. */
-  readonly rule?: SequenceRule;
+  /**
+   * Venue sequencing rule; default `auto`: the rule of the first depth diff's venue (USDⓈ-M diffs
+   * carry `pu` and are `usdm`, spot diffs `spot`). A snapshot seen before any diff waits for it.
+   */
+  readonly rule?: SequenceRule | 'auto';
   /** Levels per side in each top; default 5. */
   readonly depth?: number;
 }
@@ -62,9 +65,18 @@ export function bookEvents(options: BookStreamOptions = {}): OperatorFunction<Ca
   const depth = options.depth ?? 5;
   return (source) =>
     new Observable<BookEvent>((subscriber) => {
-      const seq = new BookSequencer(options.rule ?? 'spot');
+      const fixed = options.rule ?? 'auto';
+      let seq: BookSequencer | null = fixed === 'auto' ? null : new BookSequencer(fixed);
+      let early: CaptureMessage[] = [];
       return source.subscribe({
         next: (msg) => {
+          if (seq === null) {
+            if (msg.kind === 'snapshot') early.push(msg);
+            if (msg.kind !== 'depth') return;
+            seq = new BookSequencer(msg.venue === 'binanceusdm' ? 'usdm' : 'spot');
+            for (const m of early) for (const e of bookStep(seq, m, depth)) subscriber.next(e);
+            early = [];
+          }
           for (const e of bookStep(seq, msg, depth)) subscriber.next(e);
         },
         error: (e: unknown) => subscriber.error(e),

@@ -13,9 +13,16 @@ describe('paper schema', () => {
     expect(plain(toPaperConfig(paperSchema.parse({})))).toEqual(plain(PAPER_DEFAULTS));
   });
 
-  it('covers every PaperConfig field, plus the account\'s starting holdings', () => {
+  it('covers every PaperConfig field, plus the account\'s starting holdings and its (perp) funding', () => {
     const snake = Object.keys(paperSchema.shape).map((k) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())).sort();
-    expect(snake).toEqual([...Object.keys(PAPER_DEFAULTS), 'startBase', 'startQuote'].sort());
+    expect(snake).toEqual([...Object.keys(PAPER_DEFAULTS), 'startBase', 'startQuote', 'fundingRate', 'fundingIntervalS'].sort());
+  });
+
+  it('perp funding: defaults to 0.01% every 8 h; a rate beyond ±3% or an interval under a minute is refused', () => {
+    const acct = toPaperAccount(paperSchema.parse({}));
+    expect([acct.fundingRate.toString(), acct.fundingIntervalMs]).toEqual(['0.0001', 28_800_000]);
+    expect(paperSchema.safeParse({ funding_rate: '0.05' }).success).toBe(false);
+    expect(paperSchema.safeParse({ funding_interval_s: 30 }).success).toBe(false);
   });
 
   it('starting holdings default to 0 base and 1000 quote and refuse negatives', () => {

@@ -25,7 +25,9 @@ export const paperSchema = strictObject(
     maker_fee_pct: decimalField('(-0.01,0.01)', { def: P.makerFeePct, src: 'desk', doc: 'Maker fee the simulator charges, as a fraction of notional (negative for a rebate).' }),
     taker_fee_pct: decimalField('[0,0.01)', { def: P.takerFeePct, src: 'desk', doc: 'Taker fee the simulator charges, as a fraction of notional.' }),
     start_base: decimalField('[0,∞)', { def: dec('0'), src: 'desk', doc: 'Base asset the paper account starts with (e.g. BTC).' }),
-    start_quote: decimalField('[0,∞)', { def: dec('1000'), src: 'desk', doc: 'Quote asset the paper account starts with (e.g. USDT).' }),
+    start_quote: decimalField('[0,∞)', { def: dec('1000'), src: 'desk', doc: 'Quote asset the paper account starts with (e.g. USDT). On a perp: the margin (wallet) balance.' }),
+    funding_rate: decimalField('[-0.03,0.03]', { def: dec('0.0001'), src: 'desk', doc: 'Perps only: the funding rate per settlement the paper desk charges (0.0001 = 0.01%, positive: longs pay shorts); also what the edge model prices.' }),
+    funding_interval_s: intField('[60,86400]', { def: 28800, src: 'desk', doc: 'Perps only: seconds between funding settlements, at multiples of it since the epoch (28800 = 00:00, 08:00, 16:00 UTC).' }),
   },
   'a paper section',
 ).superRefine((v, ctx) => {
@@ -35,15 +37,18 @@ export const paperSchema = strictObject(
 /** A parsed paper section. */
 export type PaperFile = z.output<typeof paperSchema>;
 
-/** The paper account's starting holdings. */
+/** The paper account's starting holdings (on a perp: the position and the wallet) and its funding. */
 export interface PaperAccount {
   readonly startBase: Decimal;
   readonly startQuote: Decimal;
+  /** Perps: the paper funding rate per settlement and the settlement interval. */
+  readonly fundingRate: Decimal;
+  readonly fundingIntervalMs: number;
 }
 
 /** The starting holdings of a parsed paper section. */
 export function toPaperAccount(p: PaperFile): PaperAccount {
-  return { startBase: p.start_base, startQuote: p.start_quote };
+  return { startBase: p.start_base, startQuote: p.start_quote, fundingRate: p.funding_rate, fundingIntervalMs: p.funding_interval_s * 1000 };
 }
 
 /** Converts a parsed paper section into the domain's `PaperConfig`. */

@@ -13,3 +13,4 @@ export {
   snapshot,
   moveInventory,
 } from './ledger.ts';
+export { type PerpFigures, perpFigures, marginRatio, fundingPayment, fundingSettlements } from './perp.ts';
