@@ -6,17 +6,14 @@
  * HMAC-SHA256 signature of the query or body exactly as sent, and the timestamp window.
  * The wire details were taken from ccxt 4.5's requests and parsers (docs/venue-sim.md).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Side } from '../domain/instrument/rules.ts';
 import { Decimal } from '../domain/money/decimal.ts';
+import { type BinanceCredentials, binanceAuthenticate, binanceErr as err, mandatory } from './binance-auth.ts';
 import type { SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
 import { type FaultInjector, cancelUnderFaults } from './faults.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
-export interface BinanceCredentials {
-  readonly apiKey: string;
-  readonly secret: string;
-}
+export type { BinanceCredentials } from './binance-auth.ts';
 
 export interface BinanceSpotOptions {
   readonly engine: VenueEngine;
@@ -27,8 +24,6 @@ export interface BinanceSpotOptions {
   readonly faults?: FaultInjector;
 }
 
-const err = (status: number, code: number, msg: string): SimResponse => ({ status, body: { code, msg } });
-const mandatory = (name: string): SimResponse => err(400, -1102, `Mandatory parameter '${name}' was not sent, was empty/null, or malformed.`);
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
 const DECIMAL = /^\d+(\.\d+)?$/;
 /** Phantom trades (and their made-up orders) are numbered from here, far past any real id. */
@@ -77,35 +72,9 @@ export class BinanceSpotDialect implements VenueDialect {
     };
     const handler = signed[route];
     if (handler === undefined) return err(404, -1000, `venue-sim (binance spot) does not serve ${route}`);
-    const denied = this.authenticate(req);
+    const denied = binanceAuthenticate(req, this.o.credentials, this.o.engine.now());
     if (denied !== null) return denied;
     return handler(req.params);
-  }
-
-  // ── auth ───────────────────────────────────────────────────────────────────────────────────
-
-  private authenticate(req: SimRequest): SimResponse | null {
-    const key = req.headers['x-mbx-apikey'];
-    if (typeof key !== 'string' || key === '') return err(401, -2014, 'API-key format invalid.');
-    if (key !== this.o.credentials.apiKey) return err(401, -2015, 'Invalid API-key, IP, or permissions for action.');
-    // The signature covers the query string then the body, exactly as sent, without `signature`.
-    const raw = [req.rawQuery, req.rawBody].filter((s) => s !== '').join('');
-    const m = /(?:^|&)signature=([0-9a-fA-F]+)(?:&|$)/.exec(raw);
-    if (m === null) return mandatory('signature');
-    const payload = [req.rawQuery, req.rawBody]
-      .filter((s) => s !== '')
-      .map((s) => s.replace(/(^|&)signature=[0-9a-fA-F]+(?=&|$)/, '').replace(/^&/, ''))
-      .join('');
-    const expected = createHmac('sha256', this.o.credentials.secret).update(payload).digest();
-    const given = Buffer.from(m[1] as string, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return err(400, -1022, 'Signature for this request is not valid.');
-    const ts = Number(req.params.get('timestamp'));
-    if (!Number.isInteger(ts)) return mandatory('timestamp');
-    const recvWindow = req.params.has('recvWindow') ? Number(req.params.get('recvWindow')) : 5000;
-    if (!Number.isInteger(recvWindow) || recvWindow <= 0 || recvWindow > 60_000) return err(400, -1131, 'recvWindow must be less than 60000');
-    const now = this.o.engine.now();
-    if (ts >= now + 1000 || now - ts > recvWindow) return err(400, -1021, 'Timestamp for this request is outside of the recvWindow.');
-    return null;
   }
 
   // ── public ─────────────────────────────────────────────────────────────────────────────────

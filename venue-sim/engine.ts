@@ -47,6 +47,8 @@ export interface SimTrade {
   readonly feeAsset: string;
   readonly maker: boolean;
   readonly time: number;
+  /** Realized profit or loss the fill booked (perpetual accounts only). */
+  readonly realizedPnl?: Decimal;
 }
 
 export interface SimBalance {
@@ -68,6 +70,18 @@ export interface SimMarket {
   top: BookTop | null;
 }
 
+/**
+ * An account model other than spot's (perp-account.ts): it decides whether an order may be
+ * placed and settles each fill. Without one, the engine keeps a spot account (balances per
+ * asset, funds locked by open orders).
+ */
+export interface SimAccount {
+  /** Why `req` may not be placed beside the open orders (a message), or null when it may. */
+  refusal(req: { readonly market: SimMarket; readonly side: Side; readonly price: Decimal; readonly amount: Decimal }, open: readonly SimOrder[]): string | null;
+  /** Books a fill; returns the realized profit or loss. */
+  settle(market: SimMarket, side: Side, fill: { readonly price: Decimal; readonly amount: Decimal; readonly fee: Decimal; readonly feeAsset: string; readonly time: number }): Decimal;
+}
+
 export interface VenueEngineOptions {
   readonly clock: Clock;
   readonly markets: readonly SimMarket[];
@@ -75,6 +89,8 @@ export interface VenueEngineOptions {
   readonly balances: Readonly<Record<string, string>>;
   /** First order id (default 1,000,001). */
   readonly firstOrderId?: number;
+  /** The account model; default a spot account over `balances`. */
+  readonly account?: SimAccount;
 }
 
 export class VenueEngine {
@@ -124,9 +140,14 @@ export class VenueEngine {
     if (req.amount.lt(r.minAmount) || !req.amount.div(r.lotStep).isInteger()) return { ok: false, reason: 'invalid_amount', message: `amount ${req.amount.toFixed()}: must be ≥ ${r.minAmount.toFixed()} and a multiple of ${r.lotStep.toFixed()}` };
     if (req.price.lte(0) || !req.price.div(r.tickSize).isInteger()) return { ok: false, reason: 'invalid_price', message: `price ${req.price.toFixed()}: must be > 0 and a multiple of ${r.tickSize.toFixed()}` };
     if (req.price.times(req.amount).lt(r.minNotional)) return { ok: false, reason: 'min_notional', message: `notional ${req.price.times(req.amount).toFixed()} below ${r.minNotional.toFixed()}` };
-    const lockAsset = req.side === 'buy' ? r.quote : r.base;
-    const lockAmount = req.side === 'buy' ? req.price.times(req.amount) : req.amount;
-    if (this.free(lockAsset).lt(lockAmount)) return { ok: false, reason: 'insufficient_funds', message: `insufficient ${lockAsset}: free ${this.free(lockAsset).toFixed()}, needed ${lockAmount.toFixed()}` };
+    if (this.o.account !== undefined) {
+      const refusal = this.o.account.refusal({ market: m, side: req.side, price: req.price, amount: req.amount }, this.openOrders());
+      if (refusal !== null) return { ok: false, reason: 'insufficient_funds', message: refusal };
+    } else {
+      const lockAsset = req.side === 'buy' ? r.quote : r.base;
+      const lockAmount = req.side === 'buy' ? req.price.times(req.amount) : req.amount;
+      if (this.free(lockAsset).lt(lockAmount)) return { ok: false, reason: 'insufficient_funds', message: `insufficient ${lockAsset}: free ${this.free(lockAsset).toFixed()}, needed ${lockAmount.toFixed()}` };
+    }
     const now = this.o.clock.now();
     const order: SimOrder = {
       orderId: this.nextOrderId++, clientOrderId, marketId: m.id, side: req.side, postOnly: req.postOnly, price: req.price, amount: req.amount,
@@ -254,15 +275,22 @@ export class VenueEngine {
       order.quoteFilled = order.quoteFilled.plus(quote);
       order.status = order.filled.gte(order.amount) ? 'FILLED' : 'PARTIALLY_FILLED';
       order.updateTime = now;
-      if (order.side === 'buy') {
+      let realizedPnl: Decimal | undefined;
+      if (this.o.account !== undefined) {
+        realizedPnl = this.o.account.settle(m, order.side, { price: u.price, amount: u.amount, fee: u.fee, feeAsset: u.feeAsset, time: now });
+      } else if (order.side === 'buy') {
         this.add(m.rules.base, u.amount);
         this.add(m.rules.quote, quote.neg());
+        this.add(u.feeAsset, u.fee.neg());
       } else {
         this.add(m.rules.base, u.amount.neg());
         this.add(m.rules.quote, quote);
+        this.add(u.feeAsset, u.fee.neg());
       }
-      this.add(u.feeAsset, u.fee.neg());
-      const trade: SimTrade = { id: this.nextTradeId++, orderId: order.orderId, marketId: m.id, side: order.side, price: u.price, amount: u.amount, fee: u.fee, feeAsset: u.feeAsset, maker: u.liquidity === 'maker', time: now };
+      const trade: SimTrade = {
+        id: this.nextTradeId++, orderId: order.orderId, marketId: m.id, side: order.side, price: u.price, amount: u.amount, fee: u.fee, feeAsset: u.feeAsset,
+        maker: u.liquidity === 'maker', time: now, ...(realizedPnl !== undefined ? { realizedPnl } : {}),
+      };
       this.tradeList.push(trade);
       this.activity$.next({ type: 'trade', order, trade });
     } else if (u.type === 'order.cancelled') {

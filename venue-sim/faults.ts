@@ -54,7 +54,10 @@ export interface TradeAlteration {
   readonly phantoms: number;
 }
 
-const DEFAULT_ENDPOINTS: Partial<Record<Fault['type'], readonly string[]>> = {
+/** Routes a fault of a type applies to when its spec names none (per dialect; these are Binance spot's). */
+export type FaultDefaultEndpoints = Partial<Record<Fault['type'], readonly string[]>>;
+
+const DEFAULT_ENDPOINTS: FaultDefaultEndpoints = {
   lostAck: ['POST /api/v3/order', 'DELETE /api/v3/order'],
   fillOnCancelled: ['DELETE /api/v3/order'],
   phantomTrades: ['GET /api/v3/myTrades'],
@@ -83,7 +86,7 @@ export class FaultInjector {
   private bursts = new Map<number, BurstState>();
   private nextPhantom = 1;
 
-  constructor(private readonly o: { readonly now: () => number; readonly logger: Logger; readonly spec?: FaultSpec }) {
+  constructor(protected readonly o: { readonly now: () => number; readonly logger: Logger; readonly spec?: FaultSpec; readonly defaultEndpoints?: FaultDefaultEndpoints }) {
     this.installedAt = o.now();
     this.install(o.spec ?? EMPTY_FAULT_SPEC);
   }
@@ -197,7 +200,7 @@ export class FaultInjector {
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
 
   private applies(f: Fault, i: number, route: string): boolean {
-    const endpoints = f.endpoints ?? DEFAULT_ENDPOINTS[f.type];
+    const endpoints = f.endpoints ?? (this.o.defaultEndpoints ?? DEFAULT_ENDPOINTS)[f.type];
     if (endpoints !== undefined && !endpoints.some((p) => routeMatches(p, route))) return false;
     const t = this.o.now() - this.installedAt;
     if (f.fromMs !== undefined && t < f.fromMs) return false;

@@ -55,3 +55,61 @@ export function binanceSpotMarket(symbol: string): SimMarketSpec {
 export function bitgetSpotMarket(symbol: string): SimMarketSpec {
   return spotMarket('bitget', symbol);
 }
+
+/** A perpetual's margin parameters (one-way mode, cross margin, USDT settled). */
+export interface PerpParams {
+  /** The highest leverage the venue allows on the market (its first tier). */
+  readonly maxLeverage: number;
+  /** Maintenance margin rate of the first notional tier. */
+  readonly mmr: Decimal;
+}
+
+export interface PerpMarketSpec extends SimMarketSpec {
+  readonly perp: PerpParams;
+}
+
+const perpSpec = (base: SimMarketSpec, maxLeverage: number, mmr: string): PerpMarketSpec => ({ ...base, perp: { maxLeverage, mmr: new Decimal(mmr) } });
+
+/**
+ * Binance USDⓈ-M perpetuals, as `GET /fapi/v1/exchangeInfo` listed them in 2024: BTCUSDT
+ * PRICE_FILTER tickSize 0.10, LOT_SIZE stepSize/minQty 0.001, MIN_NOTIONAL 100; ETHUSDT tick
+ * 0.01, lot 0.001, MIN_NOTIONAL 20. First leverage bracket (`/fapi/v1/leverageBracket`): 125× and
+ * maintenance margin rate 0.004 (BTCUSDT), 100× and 0.005 (ETHUSDT). ccxt 4.5.84 ships no static
+ * copy of these to check against; they are from Binance's published tables.
+ */
+export const BINANCE_USDM_MARKETS: readonly PerpMarketSpec[] = [
+  perpSpec(spec('BTCUSDT', 'BTC', 'USDT', '0.1', '0.001', '0.001', '100'), 125, '0.004'),
+  perpSpec(spec('ETHUSDT', 'ETH', 'USDT', '0.01', '0.001', '0.001', '20'), 100, '0.005'),
+];
+
+/**
+ * Bitget USDT-M perpetuals (productType USDT-FUTURES), as `GET /api/v2/mix/market/contracts`
+ * lists them. ccxt (bitget.js `fetchDefaultMarkets`) reads tick = `priceEndStep` with at least
+ * `pricePlace` decimals, lot = `sizeMultiplier` with at least `volumePlace` decimals, min amount
+ * = `minTradeNum`, min cost = `minTradeUSDT`, max leverage = `maxLever`; the dialect serves these
+ * fields from the rules below (bitget-mix-wire.ts `contractJson`).
+ * - BTCUSDT: `pricePlace` 1, `priceEndStep` 1 (tick 0.1), `volumePlace` 3, `sizeMultiplier` =
+ *   `minTradeNum` 0.001, `minTradeUSDT` 5, `maxLever` 125 — the BTCUSDT contract in the
+ *   response sample ccxt 4.5.84 quotes in bitget.js (`fetchDefaultMarkets`), also Bitget's
+ *   published values.
+ * - ETHUSDT: `pricePlace` 2, `priceEndStep` 1 (tick 0.01), `volumePlace` 2, `sizeMultiplier` =
+ *   `minTradeNum` 0.01, `minTradeUSDT` 5, `maxLever` 100 — Bitget's published contract values;
+ *   ccxt ships no sample to check them against.
+ * - Maintenance margin rate: Bitget's first-tier rates (`/api/v2/mix/market/query-position-lever`,
+ *   `keepMarginRate`) could not be checked from here; 0.004 (BTCUSDT) and 0.005 (ETHUSDT),
+ *   Binance's first-tier rates, are used in their place.
+ */
+export const BITGET_USDTM_MARKETS: readonly PerpMarketSpec[] = [
+  perpSpec(spec('BTCUSDT', 'BTC', 'USDT', '0.1', '0.001', '0.001', '5'), 125, '0.004'),
+  perpSpec(spec('ETHUSDT', 'ETH', 'USDT', '0.01', '0.01', '0.01', '5'), 100, '0.005'),
+];
+
+const PERP_MARKETS: Readonly<Record<SimVenue, readonly PerpMarketSpec[]>> = { binance: BINANCE_USDM_MARKETS, bitget: BITGET_USDTM_MARKETS };
+
+/** The perpetual spec of `symbol` (any case) on `venue`, or an error naming the symbols known. */
+export function perpMarket(venue: SimVenue, symbol: string): PerpMarketSpec {
+  const known = PERP_MARKETS[venue];
+  const m = known.find((x) => x.id === symbol.toUpperCase());
+  if (m === undefined) throw new RangeError(`venue-sim: no ${venue} perpetual market rules for ${symbol}; known: ${known.map((x) => x.id).join(', ')}`);
+  return m;
+}

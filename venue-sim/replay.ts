@@ -7,7 +7,7 @@
  * complete book before the clock starts.
  */
 import { Subject } from 'rxjs';
-import type { CaptureMessage } from '../domain/market/index.ts';
+import type { CaptureMessage, SequenceRule } from '../domain/market/index.ts';
 import { bookEvents } from '../streams/book.stream.ts';
 import { trades } from '../streams/trades.stream.ts';
 import type { SimMarket } from './engine.ts';
@@ -16,6 +16,17 @@ export interface MarketFeed {
   readonly market: SimMarket;
   /** The market's capture messages, in time order. */
   readonly messages: readonly CaptureMessage[];
+  /** The depth sequencing rule of the capture (default: `sequenceRuleOf(messages)`). */
+  readonly rule?: SequenceRule;
+}
+
+/**
+ * The sequencing rule a capture's depth diffs follow: USDⓈ-M diffs carry `pu` (parsed as venue
+ * `binanceusdm`) and continue on `pu == previous u`; spot diffs on `U == previous u + 1`.
+ */
+export function sequenceRuleOf(messages: readonly CaptureMessage[]): SequenceRule {
+  for (const m of messages) if (m.kind === 'depth') return m.venue === 'binanceusdm' ? 'usdm' : 'spot';
+  return 'spot';
 }
 
 export class CaptureReplay {
@@ -37,7 +48,7 @@ export class CaptureReplay {
   start(): void {
     const lanes = this.feeds.map((f) => {
       const input = new Subject<CaptureMessage>();
-      input.pipe(bookEvents()).subscribe((e) => {
+      input.pipe(bookEvents({ rule: f.rule ?? sequenceRuleOf(f.messages) })).subscribe((e) => {
         if (e.type !== 'book.top') return;
         f.market.top = e.top;
         f.market.adapter.onMarket({ type: 'market.book', top: e.top });

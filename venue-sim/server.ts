@@ -88,7 +88,12 @@ export interface SimServerOptions {
   readonly logger: Logger;
   /** Fault injection (faults.ts) and its control endpoint `/__sim/faults`; none when absent. */
   readonly faults?: FaultInjector;
+  /** Other unsigned control endpoints by path (e.g. `/__sim/funding`), never faulted. */
+  readonly controls?: Readonly<Record<string, SimControl>>;
 }
+
+/** A control endpoint: the method and the raw body in, the answer out. */
+export type SimControl = (method: string, rawBody: string) => SimResponse;
 
 /** Serves `dialect` on 127.0.0.1:`port` (0 = a free port). */
 export async function startSimServer(dialect: VenueDialect, opts: SimServerOptions): Promise<RunningSimServer> {
@@ -103,6 +108,11 @@ export async function startSimServer(dialect: VenueDialect, opts: SimServerOptio
       const url = new URL(req.url ?? '/', 'http://sim');
       const rawBody = await readBody(req);
       const route = `${method} ${url.pathname}`;
+      const control = opts.controls?.[url.pathname];
+      if (control !== undefined) {
+        send(res, control(method, rawBody));
+        return done(res.statusCode);
+      }
       if (faults !== undefined && url.pathname === FAULT_CONTROL_PATH) {
         send(res, faultControl(faults, method, rawBody));
         return done(res.statusCode);

@@ -1,12 +1,12 @@
 /**
- * `desk venue-sim` through the real CLI: it serves, a plain ccxt binance (and bitget) client pointed
+ * `desk venue-sim` through the real CLI: it serves, a plain ccxt binance (and bitget, spot and perp) client pointed
  * at it loads markets, places, lists, cancels and fetches balances; SIGTERM stops it (143); bad flags
  * exit 2 naming the flag, a taken port exits 1, and nothing is served.
  */
 import { createServer } from 'node:net';
 import ccxt from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bitgetSimClient, simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
+import { bitgetSimClient, bitgetSwapSimClient, simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
 import { type Running, desk, deskChild, exitWithin, waitFor } from './desk-up.helpers.ts';
 
 const BTC = 'data/binance-spot-20240808/btcusdt_20240808.gz';
@@ -19,8 +19,8 @@ afterEach(async () => {
   }
 });
 
-function serving(r: Running, venue: 'binance' | 'bitget' = 'binance'): string | null {
-  const m = new RegExp(`desk venue-sim: serving ${venue} spot on (http://127\\.0\\.0\\.1:\\d+)`).exec(r.out.stderr);
+function serving(r: Running, venue: 'binance' | 'bitget' = 'binance', market: 'spot' | 'perp' = 'spot'): string | null {
+  const m = new RegExp(`desk venue-sim: serving ${venue} ${market} on (http://127\\.0\\.0\\.1:\\d+)`).exec(r.out.stderr);
   return m === null ? null : (m[1] as string);
 }
 
@@ -74,6 +74,22 @@ describe('desk venue-sim (CLI)', () => {
     expect((await exitWithin(r, 15_000)).code).toBe(143);
   });
 
+  it('--venue bitget --market perp serves USDT-M perpetuals; a plain ccxt bitget swap client loads the contract and reads the margin account', async () => {
+    const r = deskChild(['venue-sim', '--venue', 'bitget', '--market', 'perp', '--port', '0', '--data', BTC, '--funding-interval-s', '3600']);
+    running.push(r);
+    expect(await waitFor(() => serving(r, 'bitget', 'perp') !== null || r.child.exitCode !== null, 30_000)).toBe(true);
+    const url = serving(r, 'bitget', 'perp');
+    expect(url, r.out.stderr).not.toBeNull();
+    expect(r.out.stderr).toMatch(/funding 0\.0001 every 3600 s/);
+    const ex = bitgetSwapSimClient(url as string);
+    await ex.loadMarkets();
+    expect(ex.symbols).toEqual(['BTC/USDT:USDT']);
+    expect((await ex.fetchBalance())['USDT']).toMatchObject({ free: 10000, total: 10000 });
+    expect(await ex.fetchPositions()).toEqual([]);
+    r.child.kill('SIGTERM');
+    expect((await exitWithin(r, 15_000)).code).toBe(143);
+  });
+
   it('credentials come from the environment: the documented test key no longer works when DESK_SIM_API_SECRET is set', async () => {
     const r = deskChild(['venue-sim', '--venue', 'binance', '--port', '0', '--data', BTC], { DESK_SIM_API_KEY: 'k2', DESK_SIM_API_SECRET: 's2' });
     running.push(r);
@@ -86,8 +102,9 @@ describe('desk venue-sim (CLI)', () => {
 
   it.each([
     [['--venue', 'kraken', '--data', BTC], /--venue: expected binance or bitget/],
-    [['--venue', 'bitget', '--market', 'perp', '--data', BTC], /--market: expected spot/],
-    [['--venue', 'binance', '--market', 'perp', '--data', BTC], /--market: expected spot/],
+    [['--venue', 'bitget', '--market', 'fut', '--data', BTC], /--market: expected spot or perp/],
+    [['--venue', 'binance', '--market', 'perp', '--data', BTC, '--funding-interval-s', '0'], /--funding-interval-s: expected a whole number/],
+    [['--venue', 'bitget', '--data', BTC, '--funding-rate', '0.0001'], /--funding-rate: only with --market perp/],
     [['--venue', 'binance'], /required option '--data/],
     [['--venue', 'binance', '--data', 'no/such/file.gz'], /no\/such\/file\.gz/],
     [['--venue', 'binance', '--data', BTC, '--port', '70000'], /--port: expected an integer 0\.\.65535/],

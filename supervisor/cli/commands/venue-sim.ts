@@ -1,6 +1,7 @@
 /**
  * `desk venue-sim`: a local exchange for ccxt to talk to (docs/venue-sim.md). Serves the venue's
- * REST dialect (Binance or Bitget spot) on 127.0.0.1:<port>, its market the recorded captures
+ * REST dialect (Binance or Bitget; spot, or with `--market perp` USDⓈ-M / USDT-M perpetuals with a
+ * margin account and funding) on 127.0.0.1:<port>, its market the recorded captures
  * replayed on the wall clock, its matching the paper fill model, one funded test account. Credentials come from the
  * environment (DESK_SIM_API_KEY, DESK_SIM_API_SECRET, DESK_SIM_PASSPHRASE), defaulting to the
  * documented test credentials; never from flags. `--faults <file>` installs a fault spec (JSON or
@@ -11,6 +12,7 @@
 import { resolve } from 'node:path';
 import { Decimal } from '../../../domain/money/decimal.ts';
 import { createLogger } from '../../../otel/logger.ts';
+import { type FundingOptions, parseFundingRate } from '../../../venue-sim/funding.ts';
 import { DEFAULT_SIM_BALANCES, DEFAULT_SIM_CREDENTIALS, openVenueSim } from '../../../venue-sim/open.ts';
 import { CliError, EXIT } from '../io.ts';
 import type { RegisterCommand } from '../main.ts';
@@ -26,6 +28,8 @@ interface VenueSimFlags {
   readonly makerFee: string;
   readonly takerFee: string;
   readonly faults?: string;
+  readonly fundingRate?: string;
+  readonly fundingIntervalS?: string;
   readonly logLevel: string;
 }
 
@@ -42,12 +46,35 @@ export function parseBalances(text: string): Record<string, string> {
   return out;
 }
 
+/** `--funding-rate` / `--funding-interval-s`, for perpetuals only. */
+function parseFundingFlags(market: 'spot' | 'perp', flags: VenueSimFlags): FundingOptions | undefined {
+  if (market === 'spot') {
+    if (flags.fundingRate !== undefined) throw new CliError('--funding-rate: only with --market perp');
+    if (flags.fundingIntervalS !== undefined) throw new CliError('--funding-interval-s: only with --market perp');
+    return undefined;
+  }
+  let rate: string | undefined;
+  if (flags.fundingRate !== undefined) {
+    try {
+      rate = parseFundingRate(flags.fundingRate, '--funding-rate').toFixed();
+    } catch (e) {
+      throw new CliError(e instanceof Error ? e.message : String(e));
+    }
+  }
+  let intervalS: number | undefined;
+  if (flags.fundingIntervalS !== undefined) {
+    intervalS = Number(flags.fundingIntervalS);
+    if (!/^\d+$/.test(flags.fundingIntervalS) || !Number.isSafeInteger(intervalS) || intervalS < 1) throw new CliError(`--funding-interval-s: expected a whole number of seconds ≥ 1, got ${JSON.stringify(flags.fundingIntervalS)}`);
+  }
+  return { ...(rate !== undefined ? { rate } : {}), ...(intervalS !== undefined ? { intervalS } : {}) };
+}
+
 export const registerVenueSim: RegisterCommand = (program, ctx) => {
   program
     .command('venue-sim')
     .description('run a local venue simulator that a plain ccxt client can trade against (recorded market, paper fill model, funded test account)')
     .requiredOption('--venue <venue>', 'venue dialect: binance or bitget')
-    .option('--market <market>', 'market type: spot', 'spot')
+    .option('--market <market>', 'market type: spot or perp (USDⓈ-M / USDT-M perpetuals: margin account, positions, funding)', 'spot')
     .option('--port <port>', 'TCP port on 127.0.0.1 (0 = any free port)', '18080')
     .requiredOption('--data <capture...>', 'recorded capture files (e.g. data/binance-spot-20240808/btcusdt_20240808.gz); one market per symbol')
     .option('--speed <x>', 'replay speed of the recorded market (1 = real time)', '1')
@@ -55,11 +82,15 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
     .option('--maker-fee <rate>', 'maker fee rate the matching model charges and the fee endpoint reports (0.001 = 0.1%)', '0.001')
     .option('--taker-fee <rate>', 'taker fee rate (0.001 = 0.1%)', '0.001')
     .option('--faults <file>', 'fault spec to inject (JSON or YAML: latency, errorRate, rateLimit429, timeout, lostAck, …; see docs/venue-sim.md); change it at run time with PUT /__sim/faults')
+    .option('--funding-rate <rate>', 'perp: funding rate per settlement, e.g. 0.0001 (longs pay when positive); change it at run time with PUT /__sim/funding')
+    .option('--funding-interval-s <seconds>', 'perp: seconds between funding settlements (settlements at multiples of it since the epoch), default 28800')
     .option('--log-level <level>', 'stderr log level: debug logs every request', 'info')
     .action(async (flags: VenueSimFlags) => {
       if (flags.venue !== 'binance' && flags.venue !== 'bitget') throw new CliError(`--venue: expected binance or bitget, got ${JSON.stringify(flags.venue)}`);
       const venue = flags.venue;
-      if (flags.market !== 'spot') throw new CliError(`--market: expected spot, got ${JSON.stringify(flags.market)} (perpetuals are not implemented yet)`);
+      if (flags.market !== 'spot' && flags.market !== 'perp') throw new CliError(`--market: expected spot or perp, got ${JSON.stringify(flags.market)}`);
+      const market = flags.market;
+      const funding = parseFundingFlags(market, flags);
       const port = Number(flags.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port: expected an integer 0..65535, got ${JSON.stringify(flags.port)}`);
       const speed = Number(flags.speed);
@@ -81,7 +112,7 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
       const signals = untilSignal(ctx, 'the venue simulator');
       let sim;
       try {
-        sim = await openVenueSim({ venue, market: 'spot', port, data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger, paper, ...(flags.faults !== undefined ? { faultsFile: resolve(ctx.io.cwd, flags.faults) } : {}) });
+        sim = await openVenueSim({ venue, market, port, ...(funding !== undefined ? { funding } : {}), data: flags.data.map((f) => resolve(ctx.io.cwd, f)), speed, balances, credentials, logger, paper, ...(flags.faults !== undefined ? { faultsFile: resolve(ctx.io.cwd, flags.faults) } : {}) });
       } catch (e) {
         signals.dispose();
         const message = e instanceof Error ? e.message : String(e);
@@ -89,7 +120,8 @@ export const registerVenueSim: RegisterCommand = (program, ctx) => {
         throw new CliError(message, EXIT.invalid, { cause: e });
       }
       const faultNote = sim.faults.spec.faults.length === 0 ? '' : `; faults: ${sim.faults.spec.faults.map((f) => f.type).join(', ')} (seed ${sim.faults.spec.seed})`;
-      ctx.io.err(`desk venue-sim: serving ${venue} spot on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')}; fees maker ${paper.makerFeePct.toFixed()} taker ${paper.takerFeePct.toFixed()}${faultNote})`);
+      const fundingNote = sim.account === undefined ? '' : `; funding ${sim.account.funding.rate.toFixed()} every ${sim.account.funding.intervalMs / 1000} s`;
+      ctx.io.err(`desk venue-sim: serving ${venue} ${market} on ${sim.url} (${sim.engine.marketList().map((m) => m.id).join(', ')}; account ${Object.entries(balances).map(([a, v]) => `${v} ${a}`).join(', ')}; fees maker ${paper.makerFeePct.toFixed()} taker ${paper.takerFeePct.toFixed()}${fundingNote}${faultNote})`);
       const sig = await signals.signal;
       await sim.close();
       signals.dispose();
