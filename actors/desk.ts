@@ -55,6 +55,21 @@ import { scanOrphans } from './orphan-scan.ts';
 import type { Reconciliation } from './reconciliation.ts';
 import { auditHoldings, checkVenueHoldings, type VenueHoldings } from './venue-holdings.ts';
 import { resolveFees } from './venue-fees.ts';
+import { VenueFunding } from './venue-funding.ts';
+import { applyVenueLeverage, auditLeverage } from './venue-leverage.ts';
+
+type AppliedLeverage = Awaited<ReturnType<typeof applyVenueLeverage>>;
+
+/** A live bot as the desk prepares it. */
+interface LiveBot {
+  readonly bot: BotConfig;
+  readonly runtime: BotRuntime;
+  readonly exchange: Exchange;
+  readonly adapter: CcxtExecutionAdapter;
+  readonly holdings: VenueHoldings;
+  readonly leverage: AppliedLeverage | null;
+  readonly funding: VenueFunding | null;
+}
 
 export type DeskSpeed = number | 'max';
 export type StopReason = DeskSummary['endedBy'];
@@ -276,10 +291,13 @@ export class Desk {
     const { config, logger } = this.o;
     const clock = this.o.wallClock ?? new WallClock();
     // Every venue is opened and checked before anything is written: a refusal leaves no trace.
-    const venues = new Map<string, { exchange: Exchange; holdings: VenueHoldings }>();
+    const venues = new Map<string, { exchange: Exchange; holdings: VenueHoldings; leverage: AppliedLeverage | null }>();
     for (const bot of config.bots) {
       const exchange = await openCcxtVenue(bot, this.o.env);
-      venues.set(bot.id, { exchange, holdings: await checkVenueHoldings(bot, exchange) });
+      const holdings = await checkVenueHoldings(bot, exchange);
+      // Perps: the venue's leverage for the symbol is set to the bot's and read back (§8).
+      const leverage = bot.market === 'perp' ? await applyVenueLeverage(bot, exchange, unifiedSymbol(bot)) : null;
+      venues.set(bot.id, { exchange, holdings, leverage });
     }
     // Read before anything is written, like the venues: a damaged file refuses the start.
     const daily = new FileDailyStateStore(join(this.o.varDir, 'state'));
@@ -288,11 +306,12 @@ export class Desk {
     const bus = this.o.bus ?? new InProcessBus();
     const adapters: CcxtExecutionAdapter[] = [];
     const byId = new Map<string, BotRuntime>();
-    const books: { bot: BotConfig; runtime: BotRuntime; exchange: Exchange; adapter: CcxtExecutionAdapter; holdings: VenueHoldings }[] = [];
+    const books: LiveBot[] = [];
     const start = clock.now();
     this.progress = { nowMs: start, startMs: start, endMs: start + (this.o.durationS ?? 0) * 1000, messages: 0, totalMessages: 0 };
     for (const bot of config.bots) {
-      const { exchange, holdings } = venues.get(bot.id) as { exchange: Exchange; holdings: VenueHoldings };
+      const { exchange, holdings, leverage } = venues.get(bot.id) as { exchange: Exchange; holdings: VenueHoldings; leverage: AppliedLeverage | null };
+      const funding = bot.market === 'perp' ? new VenueFunding({ botId: bot.id, exchange, symbol: unifiedSymbol(bot), sinceMs: start, pollMs: bot.execution.fundingPollS * 1000, clock, logger }) : null;
       const account = createHash('sha256').update(`${bot.venue}:${bot.market}:${bot.execution.url ?? ''}:${exchange.apiKey}`).digest('hex').slice(0, 16);
       const limiter = rateLimiterFor(account, () => new TokenBucket({ capacity: bot.execution.rateLimitPerS, refillPerSec: bot.execution.rateLimitPerS, clock }));
       this.o.metrics?.watchRateLimiter(account, () => limiter.remaining);
@@ -317,10 +336,11 @@ export class Desk {
       }
       holder.runtime = this.makeRuntime(bot, clock, adapter, log, bus, clock, {
         day,
+        ...(funding === null ? {} : { funding }),
         onDayState: (d) => void daily.put(bot.id, d).catch((e: unknown) => logger.warn({ err: e, bot: bot.id }, 'day counters not persisted')),
       });
       byId.set(bot.id, holder.runtime);
-      books.push({ bot, runtime: holder.runtime, exchange, adapter, holdings });
+      books.push({ bot, runtime: holder.runtime, exchange, adapter, holdings, leverage, funding });
     }
     const commands = startCommandHandler({ bus, bots: byId, log, wallClock: clock, eventClock: clock, mode: this.o.commandMode ?? 'exclusive', ...(this.o.killSwitch ? { killSwitch: this.o.killSwitch } : {}), ...(this.o.name !== undefined ? { producer: `desk.commands.${this.o.name}` } : {}) });
     const deskProducer = deskProducerOf(this.o.name);
@@ -367,16 +387,18 @@ export class Desk {
    * rates resolved (`venue.fees`), the orphans of an earlier run cancelled or adopted
    * (`venue.orphan`); returns its scheduled reconciliation (null when `recon_interval_s` is 0).
    */
-  private async prepareLiveBot(
-    b: { bot: BotConfig; runtime: BotRuntime; exchange: Exchange; adapter: CcxtExecutionAdapter; holdings: VenueHoldings },
-    log: EventLog,
-    clock: Clock,
-  ): Promise<Reconciliation | null> {
-    const { bot, runtime, exchange, adapter, holdings } = b;
+  private async prepareLiveBot(b: LiveBot, log: EventLog, clock: Clock): Promise<Reconciliation | null> {
+    const { bot, runtime, exchange, adapter, holdings, leverage, funding } = b;
     const { logger } = this.o;
     const symbol = unifiedSymbol(bot);
     const owns = (id: string): boolean => ownsClientOrderId(bot.id, id);
     auditHoldings(log, bot.id, clock.now(), holdings);
+    if (leverage !== null) auditLeverage(log, bot.id, clock, leverage, bot.strategy.maxLeverage.toFixed());
+    // The first rate and payments are read before the bot quotes; then every funding_poll_s.
+    if (funding !== null) {
+      await funding.catchUp();
+      funding.start();
+    }
     await resolveFees({
       botId: bot.id, exchange, symbol, venue: bot.venue, market: bot.market,
       feeSource: bot.execution.feeSource, project: this.o.config.venueFees,
@@ -387,8 +409,10 @@ export class Desk {
     if (bot.execution.reconIntervalS === 0) return null;
     const { base, quote } = bot.instrument;
     return liveReconciliation({
-      botId: bot.id, symbol, base, quote, reads: ccxtVenueReads(exchange, symbol), runtime, adapter, owns,
+      botId: bot.id, symbol, base, quote, reads: ccxtVenueReads(exchange, symbol, bot.market === 'perp' ? { base, quote } : undefined), runtime, adapter, owns,
       venueAtStart: holdings.venue, ledgerAtStart: { base: bot.account.startBase, quote: bot.account.startQuote },
+      ...(bot.market === 'perp' ? { perp: true } : {}),
+      ...(funding === null ? {} : { funding }),
       // A balance change below one lot (base) or a cent (quote) is rounding, not a discrepancy.
       dust: { [base]: bot.instrument.lotStep, [quote]: new Decimal('0.01') },
       varDir: this.o.varDir, log, clock, logger,

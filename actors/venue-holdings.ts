@@ -5,9 +5,16 @@
  * or every sell (or buy) beyond it would be refused and the ledger would disagree with the venue
  * from the first fill. The domain `reconcile` balance check runs on the venue's totals capped at
  * the bot's need; any shortfall refuses to start, naming the assets and the config keys.
+ *
+ * On a perp the account is a wallet in the settlement asset and a signed position: the wallet
+ * must hold at least `paper.start_quote` (a lower bound, as on spot), and the venue's position
+ * on the symbol must BE `paper.start_base` (within a lot) — a position the bot does not know of
+ * (left by a crash, or opened by hand) would be traded against blindly, so the bot refuses to
+ * start and says which position it found.
  */
 import type { Exchange } from 'ccxt';
-import { VenueConfigError } from '../adapters/venue/ccxt-venue.ts';
+import { unifiedSymbol, VenueConfigError } from '../adapters/venue/ccxt-venue.ts';
+import { readPerpState, type VenuePerpState } from '../adapters/venue/perp-reads.ts';
 import type { BotConfig } from '../config/schema/desk.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import { checkHoldings, type HoldingsCheck } from '../domain/recon/index.ts';
@@ -17,12 +24,15 @@ export interface VenueHoldings {
   /** The venue's totals (free + locked) per asset at startup. */
   readonly venue: Readonly<Record<string, Decimal>>;
   readonly check: HoldingsCheck;
+  /** Perps: the account as read (wallet, position, leverage). */
+  readonly perp?: VenuePerpState;
 }
 
 const KEYS: Readonly<Record<'base' | 'quote', string>> = { base: 'start_base', quote: 'start_quote' };
 
 /** Reads the venue's balances and checks them; throws VenueConfigError on any shortfall. */
-export async function checkVenueHoldings(bot: BotConfig, exchange: Pick<Exchange, 'fetchBalance'>): Promise<VenueHoldings> {
+export async function checkVenueHoldings(bot: BotConfig, exchange: Pick<Exchange, 'fetchBalance' | 'fetchPositions' | 'markets'>): Promise<VenueHoldings> {
+  if (bot.market === 'perp') return checkPerpHoldings(bot, exchange);
   const b = await exchange.fetchBalance();
   const total = (b.total ?? {}) as unknown as Record<string, number | undefined | null>;
   const venue: Record<string, Decimal> = {};
@@ -38,6 +48,20 @@ export async function checkVenueHoldings(bot: BotConfig, exchange: Pick<Exchange
   return { venue, check };
 }
 
+async function checkPerpHoldings(bot: BotConfig, exchange: Pick<Exchange, 'fetchBalance' | 'fetchPositions' | 'markets'>): Promise<VenueHoldings> {
+  const { base, quote, lotStep } = bot.instrument;
+  const perp = await readPerpState(exchange, unifiedSymbol(bot), quote);
+  const venue: Record<string, Decimal> = { [quote]: perp.wallet, [base]: perp.position };
+  const check = checkHoldings({ [quote]: perp.wallet }, { [quote]: bot.account.startQuote });
+  const problems: string[] = [];
+  if (check.short.length > 0) problems.push(`the venue wallet holds ${perp.wallet.toFixed()} ${quote}, less than the bot's paper.start_quote ${bot.account.startQuote.toFixed()}: fund the account or lower it`);
+  if (perp.position.minus(bot.account.startBase).abs().gte(lotStep)) {
+    problems.push(`the venue holds a ${unifiedSymbol(bot)} position of ${perp.position.toFixed()} ${base}${perp.entryPrice === null ? '' : ` (entry ${perp.entryPrice.toFixed()})`}, the bot's paper.start_base is ${bot.account.startBase.toFixed()}: close the position at the venue or set paper.start_base to it`);
+  }
+  if (problems.length > 0) throw new VenueConfigError(`bots[${bot.id}]: ${problems.join('; ')}`);
+  return { venue, check, perp };
+}
+
 /** Audits the passed check as `recon.startup`: what was compared, and the (empty) findings. */
 export function auditHoldings(log: EventLog, botId: string, ts: number, h: VenueHoldings): void {
   log.append(`venue.${botId}`, {
@@ -49,6 +73,7 @@ export function auditHoldings(log: EventLog, botId: string, ts: number, h: Venue
       compared: h.check.compared.map((c) => ({ asset: c.asset, venue: c.venue.toFixed(), need: c.need.toFixed() })),
       findings: h.check.findings.map((f) => ({ check: f.check, severity: f.severity, subject: f.subject, message: f.message })),
       result: h.check.short.length === 0 ? 'ok' : 'refused',
+      ...(h.perp === undefined ? {} : { position: h.perp.position.toFixed(), wallet: h.perp.wallet.toFixed(), equity: h.perp.equity.toFixed() }),
     },
   });
 }

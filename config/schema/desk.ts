@@ -38,6 +38,12 @@ function checkBotMarket(v: Record<string, unknown>, ctx: z.core.$RefinementCtx, 
   if (typeof want === 'string' && typeof got === 'string' && want !== got) {
     ctx.addIssue({ code: 'custom', path: [...prefix, 'strategy', 'market'], input: got, message: `expected ${want} (the instrument's market), got ${show(got)}` });
   }
+  // A perp's start_base is a signed position (a short is negative); a spot balance cannot be.
+  const paper = v['paper'];
+  const startBase = isRecord(paper) ? paper['start_base'] : undefined;
+  if (want !== 'perp' && startBase !== undefined && startBase !== null && /^\s*-/.test(String(startBase)) && Number(startBase) !== 0) {
+    ctx.addIssue({ code: 'custom', path: [...prefix, 'paper', 'start_base'], input: startBase, message: `expected a decimal ≥ 0 on spot (only a perp position may be short), got ${show(String(startBase))}` });
+  }
 }
 
 /** One bot in a desk file. */

@@ -46,6 +46,7 @@ export const executionSchema = strictObject(
       src: 'desk',
       doc: "ccxt only. Where the bot's fee rates come from at startup: `auto` asks the venue (`fetchTradingFee`), else the desk file's `venue_fees.<venue>.<market>` (project), else the strategy's `maker_fee_pct` / `taker_fee_pct` (manual); `project` skips the venue (project, else manual); `manual` takes the strategy's rates only (e.g. a VIP tier the venue's endpoint does not report). The source is audited (`venue.fees`); the edge model uses the strategy's rates whatever the source, and a resolved rate that differs from them is a warning.",
     }),
+    funding_poll_s: intField('[1,3600]', { def: 60, src: 'desk', doc: "ccxt perps only. Seconds between two reads of the venue's funding rate (priced by the edge model) and of the account's funding payments (booked in the bot's ledger by the venue's id)." }),
     recon_interval_s: intField('[0,86400]', { def: 60, src: 'desk', doc: "ccxt only. Seconds between two scheduled reconciliations of the bot against the venue (open orders, fills by trade id, balance changes since start); a critical finding soft-pauses the bot (reason `reconciliation`). 0 = off." }),
   },
   'an execution section',
@@ -65,10 +66,12 @@ export interface ExecutionConfig {
   readonly orphanPolicy: OrphanPolicy;
   /** Where the bot's fee rates come from at startup (ccxt only). */
   readonly feeSource: FeeSource;
+  /** Perps: seconds between funding reads. */
+  readonly fundingPollS: number;
   /** Seconds between scheduled reconciliations; 0 = off. */
   readonly reconIntervalS: number;
 }
 
 export function toExecutionConfig(e: ExecutionFile): ExecutionConfig {
-  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, apiPassphraseEnv: e.api_passphrase_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, feeSource: e.fee_source, reconIntervalS: e.recon_interval_s };
+  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, apiPassphraseEnv: e.api_passphrase_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, fundingPollS: e.funding_poll_s, feeSource: e.fee_source, reconIntervalS: e.recon_interval_s };
 }

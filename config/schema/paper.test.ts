@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PAPER_DEFAULTS } from '../../domain/paper/config.ts';
+import { botSchema } from './desk.ts';
 import { paperSchema, toPaperAccount, toPaperConfig } from './paper.ts';
 
 const plain = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
@@ -25,11 +26,22 @@ describe('paper schema', () => {
     expect(paperSchema.safeParse({ funding_interval_s: 30 }).success).toBe(false);
   });
 
-  it('starting holdings default to 0 base and 1000 quote and refuse negatives', () => {
+  it('starting holdings default to 0 base and 1000 quote; the quote is never negative', () => {
     const acct = toPaperAccount(paperSchema.parse({}));
     expect([acct.startBase.toString(), acct.startQuote.toString()]).toEqual(['0', '1000']);
-    const r = paperSchema.safeParse({ start_base: '-1' });
+    expect(paperSchema.safeParse({ start_quote: '-1' }).success).toBe(false);
+  });
+
+  it('a negative start_base is a short position: allowed on a perp bot, refused on a spot bot naming the path', () => {
+    const bot = (market: string) => ({
+      id: 'b',
+      instrument: { venue: 'binance', market, symbol: 'BTCUSDT', base: 'BTC', quote: 'USDT', tick_size: '0.1', lot_step: '0.001', min_amount: '0.001', min_notional: '5' },
+      paper: { start_base: '-0.5' },
+    });
+    expect(botSchema.safeParse(bot('perp')).success).toBe(true);
+    const r = botSchema.safeParse(bot('spot'));
     expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['paper.start_base', 'expected a decimal ≥ 0 on spot (only a perp position may be short), got "-0.5"']]);
   });
 
   it('converts decimal strings and keeps integers', () => {

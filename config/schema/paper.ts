@@ -24,7 +24,7 @@ export const paperSchema = strictObject(
     post_fill_drift_window_ms: intField('[1,3600000]', { def: P.postFillDriftWindowMs, src: '§12', doc: 'Milliseconds after a fill at which the mid is sampled to measure adverse drift.' }),
     maker_fee_pct: decimalField('(-0.01,0.01)', { def: P.makerFeePct, src: 'desk', doc: 'Maker fee the simulator charges, as a fraction of notional (negative for a rebate).' }),
     taker_fee_pct: decimalField('[0,0.01)', { def: P.takerFeePct, src: 'desk', doc: 'Taker fee the simulator charges, as a fraction of notional.' }),
-    start_base: decimalField('[0,∞)', { def: dec('0'), src: 'desk', doc: 'Base asset the paper account starts with (e.g. BTC).' }),
+    start_base: decimalField('(-∞,∞)', { def: dec('0'), src: 'desk', doc: 'Base asset the paper account starts with (e.g. BTC); ≥ 0 on spot. On a perp: the signed position at start (negative = short; a live bot\'s must match the venue\'s).' }),
     start_quote: decimalField('[0,∞)', { def: dec('1000'), src: 'desk', doc: 'Quote asset the paper account starts with (e.g. USDT). On a perp: the margin (wallet) balance.' }),
     funding_rate: decimalField('[-0.03,0.03]', { def: dec('0.0001'), src: 'desk', doc: 'Perps only: the funding rate per settlement the paper desk charges (0.0001 = 0.01%, positive: longs pay shorts); also what the edge model prices.' }),
     funding_interval_s: intField('[60,86400]', { def: 28800, src: 'desk', doc: 'Perps only: seconds between funding settlements, at multiples of it since the epoch (28800 = 00:00, 08:00, 16:00 UTC).' }),

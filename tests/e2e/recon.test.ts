@@ -1,15 +1,19 @@
 /**
  * `desk recon --once` through the real CLI against `desk venue-sim`: exit 0 when the ledger
  * agrees with the venue, 1 on a critical finding (a venue trade the ledger lacks), 2 on bad
- * input naming the flag or ledger field; the report file is written each time.
+ * input naming the flag or ledger field; the report file is written each time. Then a perp account
+ * (`--market perp`) on a Binance USDⓈ-M simulator opened in this process (the CLI runs as an async
+ * child so it can answer); the Bitget and perp cases in full are in supervisor/cli/commands/recon.test.ts.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Exchange } from 'ccxt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
-import { type Running, desk, exitWithin, venueSimChild } from './desk-up.helpers.ts';
+import { silentLogger } from '../../otel/logger.ts';
+import { simClient, usdmSimClient } from '../../venue-sim/ccxt-client.fixtures.ts';
+import { type VenueSim, openVenueSim } from '../../venue-sim/open.ts';
+import { type Running, ROOT, desk, deskChild, exitWithin, venueSimChild } from './desk-up.helpers.ts';
 
 const BTC = 'data/binance-spot-20240808/btcusdt_20240808.gz';
 let sim: Running;
@@ -90,5 +94,33 @@ describe('desk recon --once (CLI)', () => {
     const r = recon([], { DESK_VENUE_API_KEY: 'wrong', DESK_VENUE_API_SECRET: 'wrong' });
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/credentials refused|venue/);
+  });
+});
+
+describe('desk recon --once --market perp (CLI)', () => {
+  let usdm: VenueSim;
+  const PERP = 'BTC/USDT:USDT';
+
+  beforeAll(async () => {
+    usdm = await openVenueSim({ venue: 'binance', market: 'perp', port: 0, data: [resolve(ROOT, 'data/binance-usdm-20240808/btcusdt_20240808.gz')], balances: { USDT: '10000' }, logger: silentLogger() });
+  }, 60_000);
+
+  afterAll(async () => {
+    await usdm?.close();
+  });
+
+  it('an open order the perp ledger lacks is a critical order.orphan at --phase startup: exit 1', async () => {
+    const ex = usdmSimClient(usdm.url);
+    await ex.loadMarkets();
+    const ob = await ex.fetchOrderBook(PERP);
+    const price = Math.round(((ob.bids[0]?.[0] as number) - 800) * 10) / 10;
+    await ex.createOrder(PERP, 'limit', 'buy', 0.002, price, { postOnly: true, clientOrderId: 'e2e-perp-rest-1' });
+    const ledger = join(dir, 'perp-ledger.json');
+    // A perp ledger: the settlement asset is the wallet, the base the signed position.
+    writeFileSync(ledger, JSON.stringify({ bot: 'btc-perp', symbol: PERP, balances: { USDT: '10000', BTC: '0' } }));
+    const child = await exitWithin(deskChild(['recon', '--once', '--venue', 'binance', '--market', 'perp', '--url', usdm.url, '--symbol', PERP, '--ledger', ledger, '--phase', 'startup', '--out', dir]), 30_000);
+    expect(child.code, child.stderr).toBe(1);
+    expect(child.stdout).toMatch(/CRITICAL order\.orphan/);
+    expect(report()).toMatchObject({ bot: 'btc-perp', symbol: PERP, counts: { critical: 1, total: 1 }, findings: [{ check: 'order.orphan', severity: 'critical', subject: 'e2e-perp-rest-1' }] });
   });
 });
