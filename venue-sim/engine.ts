@@ -8,6 +8,11 @@
  *
  * Time and the replay speed are injected; dialects (binance-spot.ts) turn HTTP requests into
  * these calls and these results into the venue's JSON.
+ *
+ * Fill reporting can lag the match (fault injection, `delayedFills`): a withheld fill is kept
+ * aside with its trade id and match time, and applied — order, trade list, balances or margin
+ * account — when its delay is over, so every view every dialect serves shows the pre-fill state
+ * until then, and the fill afterwards with its original time.
  */
 import { Subject } from 'rxjs';
 import type { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
@@ -82,6 +87,32 @@ export interface SimAccount {
   settle(market: SimMarket, side: Side, fill: { readonly price: Decimal; readonly amount: Decimal; readonly fee: Decimal; readonly feeAsset: string; readonly time: number }): Decimal;
 }
 
+/** A fill as the matching model made it, before the engine reports it. */
+export interface SimFill {
+  readonly marketId: string;
+  readonly orderId: number;
+  readonly tradeId: number;
+  readonly liquidity: 'maker' | 'taker';
+}
+
+/**
+ * How long the venue withholds a fill from its reports, in ms (0: at once). Asked once per fill,
+ * at the match; fault injection (faults.ts, `delayedFills`) provides it.
+ */
+export type FillReportDelay = (fill: SimFill) => number;
+
+/** A fill matched but not yet reported. */
+interface Withheld {
+  readonly market: SimMarket;
+  readonly order: SimOrder;
+  readonly update: Extract<ExecutionUpdate, { type: 'order.fill' }>;
+  readonly tradeId: number;
+  /** When it was matched (the trade's time) and when it is reported. */
+  readonly at: number;
+  readonly releaseAt: number;
+  readonly cancelTimer: () => void;
+}
+
 export interface VenueEngineOptions {
   readonly clock: Clock;
   readonly markets: readonly SimMarket[];
@@ -102,6 +133,9 @@ export class VenueEngine {
   private nextOrderId: number;
   private nextTradeId = 1;
   private nextClientId = 1;
+  private reportDelay: FillReportDelay | null = null;
+  /** Withheld fills, in release order (release time, then trade id). */
+  private withheld: Withheld[] = [];
   /** Every order change and trade, for logs and tests. */
   readonly activity$ = new Subject<{ readonly type: 'order' | 'trade'; readonly order: SimOrder; readonly trade?: SimTrade }>();
 
@@ -126,6 +160,28 @@ export class VenueEngine {
 
   now(): number {
     return this.o.clock.now();
+  }
+
+  /** Sets (or, with null, removes) the fill reporting delay; fills already withheld keep their release time. */
+  setFillReportDelay(delay: FillReportDelay | null): void {
+    this.reportDelay = delay;
+  }
+
+  /** Sets a market's partial-fill bounds from now on (null: the model's start-time bounds); see PaperExecutionAdapter. */
+  setPartialFillBounds(marketId: string, bounds: { readonly min: Decimal; readonly max: Decimal } | null): void {
+    this.markets.get(marketId)?.adapter.setPartialFillBounds(bounds);
+  }
+
+  /** Fills matched but not reported yet (oldest release first). */
+  withheldFills(): readonly { readonly marketId: string; readonly orderId: number; readonly tradeId: number; readonly amount: Decimal; readonly time: number; readonly releaseAt: number }[] {
+    this.releaseDue();
+    return this.withheld.map((w) => ({ marketId: w.market.id, orderId: w.order.orderId, tradeId: w.tradeId, amount: w.update.amount, time: w.at, releaseAt: w.releaseAt }));
+  }
+
+  /** Stops the release timers of withheld fills (they are never reported). */
+  stop(): void {
+    for (const w of this.withheld) w.cancelTimer();
+    this.withheld = [];
   }
 
   /** Places a limit order; resolves once the venue has accepted it (after the model's latency) or refused it. */
@@ -196,17 +252,20 @@ export class VenueEngine {
 
   /** An order by venue id or client id (any status); null when unknown. */
   find(marketId: string, ref: { readonly orderId?: number; readonly clientOrderId?: string }): SimOrder | null {
+    this.releaseDue();
     const id = ref.orderId ?? (ref.clientOrderId !== undefined ? this.byClientId.get(`${marketId}:${ref.clientOrderId}`) : undefined);
     const o = id === undefined ? undefined : this.orders.get(id);
     return o !== undefined && o.marketId === marketId ? o : null;
   }
 
   openOrders(marketId?: string): SimOrder[] {
+    this.releaseDue();
     return [...this.orders.values()].filter((o) => this.isOpen(o) && (marketId === undefined || o.marketId === marketId));
   }
 
   /** Trades of a market in id order, from `fromId` or within [startTime, endTime], at most `limit`. */
   trades(marketId: string, q: { readonly fromId?: number; readonly startTime?: number; readonly endTime?: number; readonly limit?: number } = {}): SimTrade[] {
+    this.releaseDue();
     const limit = q.limit ?? 500;
     const xs = this.tradeList.filter(
       (t) =>
@@ -220,6 +279,7 @@ export class VenueEngine {
   }
 
   balances(): SimBalance[] {
+    this.releaseDue();
     return [...this.totals.keys()].sort().map((asset) => {
       const locked = this.locked(asset);
       return { asset, free: (this.totals.get(asset) ?? ZERO).minus(locked), locked };
@@ -253,7 +313,8 @@ export class VenueEngine {
   /** A maker fill of `fraction` of the remaining (on the lot grid, leaving at least one lot open). */
   private fillBeforeCancel(m: SimMarket, order: SimOrder, fraction: number, feeRate: Decimal): void {
     const lot = m.rules.lotStep;
-    const remaining = order.amount.minus(order.filled);
+    // What the model may still fill: withheld fills are matched already, only not reported.
+    const remaining = order.amount.minus(order.filled).minus(this.withheldAmount(order));
     let amount = remaining.times(fraction).div(lot).floor().times(lot);
     if (amount.gte(remaining)) amount = remaining.minus(lot);
     if (amount.lte(0)) return;
@@ -264,39 +325,73 @@ export class VenueEngine {
     });
   }
 
+  private withheldAmount(order: SimOrder): Decimal {
+    return this.withheld.reduce((x, w) => (w.order === order ? x.plus(w.update.amount) : x), ZERO);
+  }
+
   private onUpdate(m: SimMarket, u: ExecutionUpdate): void {
     const id = this.byClientId.get(`${m.id}:${u.clientOrderId}`);
     const order = id === undefined ? undefined : this.orders.get(id);
     if (order === undefined) return;
     const now = this.o.clock.now();
     if (u.type === 'order.fill') {
-      const quote = u.price.times(u.amount);
-      order.filled = order.filled.plus(u.amount);
-      order.quoteFilled = order.quoteFilled.plus(quote);
-      order.status = order.filled.gte(order.amount) ? 'FILLED' : 'PARTIALLY_FILLED';
-      order.updateTime = now;
-      let realizedPnl: Decimal | undefined;
-      if (this.o.account !== undefined) {
-        realizedPnl = this.o.account.settle(m, order.side, { price: u.price, amount: u.amount, fee: u.fee, feeAsset: u.feeAsset, time: now });
-      } else if (order.side === 'buy') {
-        this.add(m.rules.base, u.amount);
-        this.add(m.rules.quote, quote.neg());
-        this.add(u.feeAsset, u.fee.neg());
-      } else {
-        this.add(m.rules.base, u.amount.neg());
-        this.add(m.rules.quote, quote);
-        this.add(u.feeAsset, u.fee.neg());
-      }
-      const trade: SimTrade = {
-        id: this.nextTradeId++, orderId: order.orderId, marketId: m.id, side: order.side, price: u.price, amount: u.amount, fee: u.fee, feeAsset: u.feeAsset,
-        maker: u.liquidity === 'maker', time: now, ...(realizedPnl !== undefined ? { realizedPnl } : {}),
-      };
-      this.tradeList.push(trade);
-      this.activity$.next({ type: 'trade', order, trade });
+      const tradeId = this.nextTradeId++; // the match's id, whenever the fill is reported
+      const delay = this.reportDelay?.({ marketId: m.id, orderId: order.orderId, tradeId, liquidity: u.liquidity }) ?? 0;
+      // An order's fills are reported in match order: a fill never overtakes a withheld one.
+      const behind = this.withheld.reduce((t, w) => (w.order === order ? Math.max(t, w.releaseAt) : t), -Infinity);
+      if (delay <= 0 && behind === -Infinity) return this.applyFill(m, order, u, tradeId, now);
+      const releaseAt = Math.max(now + Math.max(0, delay), behind);
+      const cancelTimer = this.o.clock.setTimer(releaseAt, () => this.releaseDue());
+      this.withheld.push({ market: m, order, update: u, tradeId, at: now, releaseAt, cancelTimer });
+      this.withheld.sort((a, b) => a.releaseAt - b.releaseAt || a.tradeId - b.tradeId);
     } else if (u.type === 'order.cancelled') {
       order.status = 'CANCELED';
       order.updateTime = now;
       this.activity$.next({ type: 'order', order });
     }
+  }
+
+  /** Reports every withheld fill whose time has come. */
+  private releaseDue(): void {
+    if (this.withheld.length === 0) return;
+    const now = this.o.clock.now();
+    while (this.withheld.length > 0 && (this.withheld[0] as Withheld).releaseAt <= now) {
+      const w = this.withheld.shift() as Withheld;
+      w.cancelTimer();
+      this.applyFill(w.market, w.order, w.update, w.tradeId, w.at);
+    }
+  }
+
+  /**
+   * Books a fill matched at `at` into the order, the account and the trade list. A fill reported
+   * after its order was cancelled (a withheld fill, or a cancel racing it) leaves it CANCELED.
+   */
+  private applyFill(m: SimMarket, order: SimOrder, u: Extract<ExecutionUpdate, { type: 'order.fill' }>, tradeId: number, at: number): void {
+    const quote = u.price.times(u.amount);
+    order.filled = order.filled.plus(u.amount);
+    order.quoteFilled = order.quoteFilled.plus(quote);
+    if (order.status !== 'CANCELED') order.status = order.filled.gte(order.amount) ? 'FILLED' : 'PARTIALLY_FILLED';
+    order.updateTime = Math.max(order.updateTime, at);
+    let realizedPnl: Decimal | undefined;
+    if (this.o.account !== undefined) {
+      realizedPnl = this.o.account.settle(m, order.side, { price: u.price, amount: u.amount, fee: u.fee, feeAsset: u.feeAsset, time: at });
+    } else if (order.side === 'buy') {
+      this.add(m.rules.base, u.amount);
+      this.add(m.rules.quote, quote.neg());
+      this.add(u.feeAsset, u.fee.neg());
+    } else {
+      this.add(m.rules.base, u.amount.neg());
+      this.add(m.rules.quote, quote);
+      this.add(u.feeAsset, u.fee.neg());
+    }
+    const trade: SimTrade = {
+      id: tradeId, orderId: order.orderId, marketId: m.id, side: order.side, price: u.price, amount: u.amount, fee: u.fee, feeAsset: u.feeAsset,
+      maker: u.liquidity === 'maker', time: at, ...(realizedPnl !== undefined ? { realizedPnl } : {}),
+    };
+    // The list stays in id (match) order: a late trade goes before any later match already reported.
+    let k = this.tradeList.length;
+    while (k > 0 && (this.tradeList[k - 1] as SimTrade).id > tradeId) k--;
+    this.tradeList.splice(k, 0, trade);
+    this.activity$.next({ type: 'trade', order, trade });
   }
 }

@@ -4,12 +4,17 @@
  * with the seed of the PRNG that makes a fault run reproducible. Validated with zod; a bad spec
  * is refused with the path of the offending field (`faults[2].rate: …`), never half-applied.
  * Specs come from a file (`--faults`, JSON or YAML) or from `PUT /__sim/faults`.
+ *
+ * Most faults act on requests (routes); `delayedFills` and `partialFills` act on the matching
+ * (per market): a fill reported late by every view, and fills cut into pieces.
  */
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
-export const FAULT_TYPES = ['latency', 'errorRate', 'rateLimit429', 'timeout', 'lostAck', 'fillOnCancelled', 'phantomTrades', 'missingTrades', 'disconnect'] as const;
+export const FAULT_TYPES = [
+  'latency', 'errorRate', 'rateLimit429', 'timeout', 'lostAck', 'fillOnCancelled', 'phantomTrades', 'missingTrades', 'disconnect', 'delayedFills', 'partialFills',
+] as const;
 export type FaultType = (typeof FAULT_TYPES)[number];
 
 /** "POST /api/v3/order" (one route), "/api/v3/order" (any method), a trailing `*` for a prefix. */
@@ -28,6 +33,19 @@ const common = {
   /** At most this many injections (default unlimited). */
   count: z.number().int().min(1).optional(),
 };
+
+/** Markets (venue ids, e.g. "BTCUSDT") a matching fault applies to (default: every market). */
+const markets = z.array(z.string().min(1)).min(1);
+
+/** A delay in ms: fixed, or drawn uniformly from [min, max] (seeded). */
+const delayMs = z.union([ms, z.strictObject({ min: ms, max: ms }).refine((d) => d.min <= d.max, { message: 'min must be ≤ max', path: ['max'] })], {
+  error: () => 'expected a number of ms ≥ 0 or {min, max} (ms, min ≤ max)',
+});
+
+const fraction = z.number().gt(0).max(1);
+
+/** The matching faults act on fills, not on requests; the key is typed (absent) so every fault has it. */
+const noEndpoints = z.never({ error: 'delayedFills and partialFills act on fills, not on routes: give markets instead of endpoints' }).optional();
 
 const distribution = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('fixed'), ms }),
@@ -68,6 +86,29 @@ const fault = z.discriminatedUnion(
     z.strictObject({ ...common, type: z.literal('phantomTrades'), probability: probability.optional(), perAnswer: z.number().int().min(1).max(100).optional() }),
     z.strictObject({ ...common, type: z.literal('missingTrades'), rate: probability }),
     z.strictObject({ ...common, type: z.literal('disconnect'), probability: probability.optional() }),
+    // The two matching faults act on fills, not on requests: no `endpoints`.
+    z.strictObject({
+      type: z.literal('delayedFills'),
+      endpoints: noEndpoints,
+      /** How long the venue withholds a fill from every report (orders, trades, balances). */
+      delayMs,
+      probability: probability.optional(),
+      markets: markets.optional(),
+      fromMs: ms.optional(),
+      untilMs: ms.optional(),
+      count: z.number().int().min(1).optional(),
+    }),
+    z
+      .strictObject({
+        type: z.literal('partialFills'),
+        endpoints: noEndpoints,
+        /** Upper bound of the fraction of the remaining amount one fill takes. */
+        maxFraction: fraction,
+        /** Lower bound (default: the model's start-time lower bound, capped at maxFraction). */
+        minFraction: fraction.optional(),
+        markets: markets.optional(),
+      })
+      .refine((f) => f.minFraction === undefined || f.minFraction <= f.maxFraction, { message: 'minFraction must be ≤ maxFraction', path: ['minFraction'] }),
   ],
   { error: () => `expected type to be one of ${FAULT_TYPES.join(', ')}` },
 );

@@ -4,15 +4,21 @@
  * it, drop the connection, hold it, answer an error or a 429 instead) and after (lose the
  * answer); the dialect asks whether a cancel races a fill and how to alter a trade list.
  *
+ * Given the engine, it also acts on the matching: `delayedFills` answers, per fill, how long the
+ * engine withholds it from every report (engine.ts), and `partialFills` sets each market's
+ * partial-fill bounds at install (and restores the start-time bounds at the next install without
+ * it, or at clear).
+ *
  * Every random choice is drawn from a seeded mulberry32 PRNG (domain/paper/prng.ts), restarted
  * at each install, so the same seed and the same requests in the same order ⇒ the same faults.
- * Every injection is counted (per fault and route) and logged at debug level with the route.
+ * Every injection is counted (per fault and route, or market for the matching faults) and logged
+ * at debug level with the route or market.
  */
 import { createPrng, nextFloat, nextUint32, type Prng } from '../domain/paper/prng.ts';
-import type { Decimal } from '../domain/money/decimal.ts';
 import type { Logger } from '../otel/logger.ts';
-import type { SimOrder, VenueEngine } from './engine.ts';
-import { EMPTY_FAULT_SPEC, type Fault, type FaultSpec, parseFaultSpec } from './fault-spec.ts';
+import { Decimal } from '../domain/money/decimal.ts';
+import type { SimFill, SimOrder, VenueEngine } from './engine.ts';
+import { EMPTY_FAULT_SPEC, type Fault, type FaultSpec, FaultSpecError, parseFaultSpec } from './fault-spec.ts';
 
 export * from './fault-spec.ts';
 
@@ -72,6 +78,23 @@ export function routeMatches(pattern: string, route: string): boolean {
   return pattern.endsWith('*') ? target.startsWith(pattern.slice(0, -1)) : target === pattern;
 }
 
+/** Refuses (FaultSpecError naming the field) a matching fault naming a market the venue does not serve. */
+export function assertFaultMarkets(spec: FaultSpec, engine: VenueEngine): void {
+  const issues: { path: string; message: string }[] = [];
+  spec.faults.forEach((f, i) => {
+    if (f.type !== 'delayedFills' && f.type !== 'partialFills') return;
+    (f.markets ?? []).forEach((id, k) => {
+      if (engine.market(id) === undefined) issues.push({ path: `faults[${i}].markets[${k}]`, message: `unknown market ${id} (served: ${engine.marketList().map((m) => m.id).join(', ')})` });
+    });
+  });
+  if (issues.length > 0) throw new FaultSpecError(issues.map((x) => `${x.path}: ${x.message}`).join('; '), issues);
+}
+
+/** Whether a matching fault's `markets` (default every market) covers `marketId`. */
+function covers(markets: readonly string[] | undefined, marketId: string): boolean {
+  return markets === undefined || markets.includes(marketId);
+}
+
 interface BurstState {
   started: number;
   left: number;
@@ -86,14 +109,25 @@ export class FaultInjector {
   private bursts = new Map<number, BurstState>();
   private nextPhantom = 1;
 
-  constructor(protected readonly o: { readonly now: () => number; readonly logger: Logger; readonly spec?: FaultSpec; readonly defaultEndpoints?: FaultDefaultEndpoints }) {
+  constructor(
+    protected readonly o: {
+      readonly now: () => number;
+      readonly logger: Logger;
+      readonly spec?: FaultSpec;
+      readonly defaultEndpoints?: FaultDefaultEndpoints;
+      /** The venue's engine, for the matching faults (delayedFills, partialFills); without it they do nothing. */
+      readonly engine?: VenueEngine;
+    },
+  ) {
     this.installedAt = o.now();
+    o.engine?.setFillReportDelay((fill) => this.fillDelay(fill));
     this.install(o.spec ?? EMPTY_FAULT_SPEC);
   }
 
   /** Validates and installs a spec (replacing the current one, counters and PRNG restarted); FaultSpecError leaves everything as it was. */
   install(input: unknown): FaultSpec {
     const spec = parseFaultSpec(input);
+    if (this.o.engine !== undefined) assertFaultMarkets(spec, this.o.engine);
     this.current = spec;
     this.installedAt = this.o.now();
     this.rng = createPrng(spec.seed);
@@ -101,6 +135,7 @@ export class FaultInjector {
     this.bursts = new Map();
     this.nextPhantom = 1;
     if (spec.faults.length > 0) this.o.logger.info({ seed: spec.seed, faults: spec.faults.map((f) => f.type) }, 'venue-sim faults installed');
+    this.applyPartialFills();
     return spec;
   }
 
@@ -192,6 +227,26 @@ export class FaultInjector {
     return { phantoms, omit: (id) => rates.some((r) => nextFloat(createPrng((r.seed ^ Math.imul(id, 0x9e3779b1)) >>> 0)).value < r.rate) };
   }
 
+  /**
+   * For a fill the matching model just made: how long the venue withholds it from its reports
+   * (the first `delayedFills` fault that covers the market and fires; 0 when none). Fills in a
+   * market under `partialFills` are counted against that fault here too.
+   */
+  fillDelay(fill: SimFill): number {
+    const where = fill.marketId;
+    let delay: number | null = null;
+    for (const [i, f] of this.current.faults.entries()) {
+      if (f.type === 'partialFills' && covers(f.markets, where)) {
+        this.record(i, where, undefined, { orderId: fill.orderId, tradeId: fill.tradeId, liquidity: fill.liquidity });
+      } else if (f.type === 'delayedFills' && delay === null && covers(f.markets, where) && this.inWindow(f, i) && this.chance(f.probability)) {
+        const d = f.delayMs;
+        delay = typeof d === 'number' ? d : d.min + (d.max - d.min) * this.draw();
+        this.record(i, where, undefined, { orderId: fill.orderId, tradeId: fill.tradeId, delayMs: Math.round(delay) });
+      }
+    }
+    return delay ?? 0;
+  }
+
   /** A fresh id for a phantom trade (1, 2, …; the dialect offsets it past any real id). */
   phantomId(): number {
     return this.nextPhantom++;
@@ -200,8 +255,14 @@ export class FaultInjector {
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
 
   private applies(f: Fault, i: number, route: string): boolean {
+    if (f.type === 'delayedFills' || f.type === 'partialFills') return false; // matching faults: fillDelay, applyPartialFills
     const endpoints = f.endpoints ?? (this.o.defaultEndpoints ?? DEFAULT_ENDPOINTS)[f.type];
     if (endpoints !== undefined && !endpoints.some((p) => routeMatches(p, route))) return false;
+    return this.inWindow(f, i);
+  }
+
+  /** Within the fault's window and under its count. */
+  private inWindow(f: { readonly fromMs?: number | undefined; readonly untilMs?: number | undefined; readonly count?: number | undefined }, i: number): boolean {
     const t = this.o.now() - this.installedAt;
     if (f.fromMs !== undefined && t < f.fromMs) return false;
     if (f.untilMs !== undefined && t >= f.untilMs) return false;
@@ -253,14 +314,36 @@ export class FaultInjector {
     return true;
   }
 
-  private record<T>(i: number, route: string, out?: T): T {
+  /** Counts an injection (per route, or per market for the matching faults) and logs it at debug. */
+  private record<T>(i: number, route: string, out?: T, detail?: Readonly<Record<string, unknown>>): T {
     const c = this.counters[i];
     if (c !== undefined) {
       c.injected += 1;
       c.routes[route] = (c.routes[route] ?? 0) + 1;
-      this.o.logger.debug({ fault: c.type, index: i, route, injected: c.injected }, 'venue-sim fault injected');
+      const where = c.type === 'delayedFills' || c.type === 'partialFills' ? { market: route } : { route };
+      this.o.logger.debug({ fault: c.type, index: i, ...where, injected: c.injected, ...detail }, 'venue-sim fault injected');
     }
     return out as T;
+  }
+
+  /**
+   * Sets every market's partial-fill bounds: the first `partialFills` fault covering it
+   * (minFraction defaulting to the start-time lower bound, capped at maxFraction), else the
+   * bounds the market's model was built with.
+   */
+  private applyPartialFills(): void {
+    const engine = this.o.engine;
+    if (engine === undefined) return;
+    for (const m of engine.marketList()) {
+      engine.setPartialFillBounds(m.id, null);
+      const i = this.current.faults.findIndex((f) => f.type === 'partialFills' && covers(f.markets, m.id));
+      const f = this.current.faults[i];
+      if (f?.type !== 'partialFills') continue;
+      const max = new Decimal(String(f.maxFraction));
+      const min = f.minFraction !== undefined ? new Decimal(String(f.minFraction)) : Decimal.min(m.adapter.partialFillBounds().min, max);
+      engine.setPartialFillBounds(m.id, { min, max });
+      this.o.logger.debug({ fault: f.type, index: i, market: m.id, minFraction: min.toNumber(), maxFraction: max.toNumber() }, 'venue-sim partial-fill bounds set');
+    }
   }
 }
 

@@ -2,7 +2,8 @@
  * Opens a venue simulator: reads the captures (grouped into markets by the symbol their
  * messages carry), builds one paper fill model per market on the wall clock, the engine with
  * the funded account, the replay, the fault injector (its spec from a file or given; empty by
- * default, changed at run time through `/__sim/faults`), and the HTTP server speaking the
+ * default, changed at run time through `/__sim/faults`; it reaches the engine for the matching
+ * faults, delayedFills and partialFills), and the HTTP server speaking the
  * venue's dialect (Binance spot or Bitget spot; with `market: 'perp'`, Binance USDⓈ-M or Bitget
  * USDT-M perpetuals over a margin account, its funding schedule and the `/__sim/funding` and
  * `/__sim/transfer` control endpoints).
@@ -21,7 +22,7 @@ import { BitgetFaultInjector } from './bitget-faults.ts';
 import { BITGET_MIX_FAULT_ENDPOINTS, BitgetMixDialect } from './bitget-mix.ts';
 import { BITGET_SPOT_FAULT_ENDPOINTS, BitgetSpotDialect } from './bitget-spot.ts';
 import { VenueEngine, type SimMarket } from './engine.ts';
-import { FaultInjector, loadFaultSpecFile, parseFaultSpec, type FaultSpec, type FaultSpecInput } from './faults.ts';
+import { FaultInjector, assertFaultMarkets, loadFaultSpecFile, parseFaultSpec, type FaultSpec, type FaultSpecInput } from './faults.ts';
 import { FundingSchedule, type FundingOptions } from './funding.ts';
 import { type PerpParams, type SimVenue, perpMarket, spotMarket } from './markets.ts';
 import { PerpAccount, SETTLE_ASSET } from './perp-account.ts';
@@ -121,8 +122,15 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
     account = new PerpAccount({ markets: perpParams, wallet: new Decimal(balances[SETTLE_ASSET] ?? '0'), funding: new FundingSchedule(o.funding ?? {}, clock.now()), now: () => clock.now() });
   }
   const engine = new VenueEngine({ clock, markets, balances: perp ? {} : balances, ...(account !== undefined ? { account } : {}) });
+  if (spec !== undefined) {
+    try {
+      assertFaultMarkets(spec, engine);
+    } catch (e) {
+      throw new RangeError(`${o.faults !== undefined ? 'faults' : `--faults ${o.faultsFile ?? ''}`}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
   const replay = new CaptureReplay(feeds, o.speed ?? 1, () => clock.now());
-  const injectorOptions = { now: () => clock.now(), logger: o.logger, ...(spec !== undefined ? { spec } : {}) };
+  const injectorOptions = { now: () => clock.now(), logger: o.logger, engine, ...(spec !== undefined ? { spec } : {}) };
   const credentials = { ...DEFAULT_SIM_CREDENTIALS, ...(o.credentials ?? {}) };
   const fees = { maker: paper.makerFeePct, taker: paper.takerFeePct };
   let faults: FaultInjector;
@@ -164,6 +172,7 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
     close: async () => {
       stopFunding();
       replay.stop();
+      engine.stop();
       await server.close();
       for (const m of markets) await m.adapter.close();
     },

@@ -1,8 +1,9 @@
 /**
  * The desk's ccxt ExecutionAdapter under injected venue faults (venue-sim/faults.ts), through
  * the real ccxt `binance` client: a 429 storm, lost place and cancel acks, cancel timeouts, a
- * kill switch over a flaky venue, and an authentication fault. Orders are counted at the venue
- * (the simulator's engine, and a raw ccxt client once the faults are cleared).
+ * kill switch over a flaky venue, delayed and partial fills, and an authentication fault. Orders
+ * are counted at the venue (the simulator's engine, and a raw ccxt client once the faults are
+ * cleared).
  */
 import type { Exchange } from 'ccxt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -142,6 +143,60 @@ describe('CcxtExecutionAdapter under venue faults', () => {
     sim.faults.clear();
     expect(await raw.fetchOpenOrders('BTC/USDT')).toEqual([]);
     for (const id of ids) expect(sim.engine.find('BTCUSDT', { clientOrderId: id })?.status).toBe('CANCELED');
+  });
+
+  it('delayed and partial fills: every fill is booked exactly once, when the venue reports it (by trade id), and the pieces sum to the venue order', async () => {
+    const a = await adapter();
+    const fills: { tradeId: string; amount: Decimal; remaining: Decimal; ts: number; heardAt: number }[] = [];
+    const sub = a.updates$.subscribe((u) => {
+      if (u.type === 'order.fill' && u.tradeId !== undefined) fills.push({ tradeId: u.tradeId, amount: u.amount, remaining: u.remaining, ts: u.ts, heardAt: Date.now() });
+    });
+    const reportedAt = new Map<string, number>();
+    const act = sim.engine.activity$.subscribe((e) => {
+      if (e.trade !== undefined) reportedAt.set(String(e.trade.id), Date.now());
+    });
+    a.start();
+    try {
+      install({ seed: 8, faults: [{ type: 'delayedFills', delayMs: { min: 300, max: 700 } }, { type: 'partialFills', maxFraction: 0.3 }] });
+      const price = await farBid();
+      const id = cid();
+      const amount = new Decimal('0.001');
+      expect(await a.place({ clientOrderId: id, symbol: 'BTCUSDT', side: 'buy', price, amount, postOnly: true })).toMatchObject({ type: 'order.ack' });
+      // Sell prints far through the bid (test market data, straight into the venue's matching
+      // model), past the model's 150 ms spacing of two fills of one order: three maker pieces.
+      const market = sim.engine.market('BTCUSDT');
+      for (let k = 0; k < 3; k++) {
+        await new Promise((r) => setTimeout(r, 170));
+        market?.adapter.onMarket({ type: 'market.trade', trade: { ts: Date.now(), price: price.minus(1), amount: new Decimal(1), takerSide: 'sell' } });
+      }
+      const venueId = sim.engine.find('BTCUSDT', { clientOrderId: id })?.orderId;
+      const matched = sim.engine.withheldFills().filter((w) => w.orderId === venueId);
+      expect(matched.map((w) => w.amount.toFixed())).toEqual(['0.0003', '0.00021', '0.00014']); // 30% of the remaining each
+      expect(sim.engine.find('BTCUSDT', { clientOrderId: id })?.filled.toFixed()).toBe('0'); // none reported yet
+      const last = Math.max(...matched.map((w) => w.releaseAt));
+      const deadline = last + 3000;
+      while (Date.now() < deadline && fills.length < 3) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 300)); // a few more polls: nothing twice
+      await a.catchUp();
+      const trades = sim.engine.trades('BTCUSDT', { limit: 1000 }).filter((t) => t.orderId === venueId);
+      expect(trades.map((t) => t.id)).toEqual(matched.map((w) => w.tradeId));
+      // Exactly once each, never before the venue reported it, with the match time.
+      expect(fills.map((f) => f.tradeId).sort()).toEqual(trades.map((t) => String(t.id)).sort());
+      for (const f of fills) {
+        const w = matched.find((x) => String(x.tradeId) === f.tradeId);
+        expect(f.ts).toBe(w?.time);
+        expect(f.heardAt).toBeGreaterThanOrEqual(reportedAt.get(f.tradeId) ?? Infinity);
+        expect((reportedAt.get(f.tradeId) ?? 0) - f.ts).toBeGreaterThanOrEqual(290);
+      }
+      const booked = fills.reduce((x, f) => x.plus(f.amount), new Decimal(0));
+      expect(booked.toFixed()).toBe('0.00065');
+      expect(booked.toFixed()).toBe(sim.engine.find('BTCUSDT', { clientOrderId: id })?.filled.toFixed());
+      expect(fills.map((f) => f.remaining.toFixed())).toEqual(['0.0007', '0.00049', '0.00035']); // heard in match order
+      expect(await a.cancel(id)).toMatchObject({ type: 'order.cancelled', remaining: new Decimal('0.00035') });
+    } finally {
+      sub.unsubscribe();
+      act.unsubscribe();
+    }
   });
 
   it('an authentication fault is fatal: reported (the bot HARD_STOPs) and thrown, nothing placed', async () => {

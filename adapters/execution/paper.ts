@@ -10,7 +10,7 @@ import type { ClientOrderId } from '../../domain/ids.ts';
 import type { InstrumentRules } from '../../domain/instrument/rules.ts';
 import { type Decimal, type DecimalLike, dec, ZERO } from '../../domain/money/decimal.ts';
 import type { BookTop, Trade } from '../../domain/market/types.ts';
-import { type PaperConfig, type PaperEvent, type PaperInput, type PaperState, createPaperState, stepPaper } from '../../domain/paper/index.ts';
+import { type PaperConfig, type PaperEvent, type PaperInput, type PaperState, assertValidPaperParams, createPaperState, stepPaper } from '../../domain/paper/index.ts';
 import type { CancelTimer, Clock } from '../../domain/ports/clock.ts';
 import { ExecutionClosedError, PaperInputError, UnknownSymbolError } from './errors.ts';
 import type {
@@ -45,6 +45,8 @@ export class PaperExecutionAdapter implements ExecutionAdapter {
   private state: PaperState;
   private readonly rules: InstrumentRules;
   private readonly clock: Clock;
+  /** The configuration the model was built with (what `setPartialFillBounds(null)` restores). */
+  private readonly startConfig: PaperConfig;
   private readonly holdings = new Map<string, Decimal>();
   private readonly waiters = new Map<ClientOrderId, Waiter>();
   private readonly updates = new Subject<ExecutionUpdate>();
@@ -55,6 +57,7 @@ export class PaperExecutionAdapter implements ExecutionAdapter {
   constructor(options: PaperExecutionOptions) {
     this.clock = options.clock;
     this.rules = options.rules;
+    this.startConfig = options.config;
     this.state = createPaperState(options.config, { lotStep: options.rules.lotStep, quoteAsset: options.rules.quote });
     this.holdings.set(options.rules.base, ZERO);
     this.holdings.set(options.rules.quote, ZERO);
@@ -147,6 +150,25 @@ export class PaperExecutionAdapter implements ExecutionAdapter {
     this.assertOpen('tradingRules');
     if (symbol !== this.rules.symbol) throw new UnknownSymbolError(symbol);
     return this.rules;
+  }
+
+  /**
+   * The bounds of the ratio of the remaining amount one fill takes, from the next fill on; null
+   * restores the bounds the adapter was built with. Only the venue simulator's `partialFills`
+   * fault calls it (the paper desk never does): the model's other parameters, its orders and its
+   * PRNG stream are kept. RangeError (nothing changed) on bounds the model refuses.
+   */
+  setPartialFillBounds(bounds: { readonly min: Decimal; readonly max: Decimal } | null): void {
+    const config: PaperConfig = { ...this.state.params.config, partialFillMin: bounds?.min ?? this.startConfig.partialFillMin, partialFillMax: bounds?.max ?? this.startConfig.partialFillMax };
+    const params = { ...this.state.params, config };
+    assertValidPaperParams(params);
+    this.state = { ...this.state, params };
+  }
+
+  /** The partial-fill bounds in force. */
+  partialFillBounds(): { readonly min: Decimal; readonly max: Decimal } {
+    const c = this.state.params.config;
+    return { min: c.partialFillMin, max: c.partialFillMax };
   }
 
   async close(): Promise<void> {
