@@ -11,7 +11,7 @@
 import { type Actor, type InspectionEvent, createActor } from 'xstate';
 import type { ExecutionAdapter, ExecutionUpdate, OrderFill } from '../adapters/execution/types.ts';
 import type { ClientOrderId } from '../domain/ids.ts';
-import type { BookTop } from '../domain/market/types.ts';
+import { type BookTop, midOf } from '../domain/market/types.ts';
 import { type Decimal, ZERO } from '../domain/money/decimal.ts';
 import type { Clock } from '../domain/ports/clock.ts';
 import type { ReconOrder } from '../domain/recon/types.ts';
@@ -32,6 +32,8 @@ export interface BotOrdersDeps {
   readonly emit: (type: string, payload: Record<string, unknown>, chain?: { correlationId: string; causationId: string }) => { eventId: string };
   /** A fill of one of the bot's orders (`orderPrice`: the order's limit price). */
   readonly onFill: (fill: OrderFill, orderPrice: Decimal) => void;
+  /** The mid of the bot's latest book, recorded on fills (the analyses measure capture and drift against it). */
+  readonly mid?: () => Decimal | null;
 }
 
 export interface TrackedOrder {
@@ -102,6 +104,7 @@ export class BotOrders {
     if (inside) this.counts.insideBook += 1;
     const created = this.d.emit('order.created', {
       clientOrderId: d.clientOrderId, levelId: d.levelId, side: d.side, price: str(d.price), amount: str(d.amount), postOnly: d.postOnly, insideBook: inside,
+      ...(book === null ? {} : { mid: str(midOf(book)) }),
     });
     const actor = createActor(orderMachine, { input: { clientOrderId: d.clientOrderId, amount: d.amount }, ...(this.d.inspect ? { inspect: this.d.inspect } : {}) });
     const tracked: TrackedOrder = {
@@ -219,10 +222,12 @@ export class BotOrders {
     this.d.onFill(f, t.price);
     t.remaining = f.remaining;
     const done = f.remaining.lte(ZERO);
+    const mid = this.d.mid?.() ?? null;
     t.actor.send(done ? { type: 'order.filled', amount: f.amount } : { type: 'order.partially_filled', amount: f.amount });
     this.d.metrics?.countOrder(this.d.botId, 'filled');
     this.orderEvent(f.clientOrderId, t, 'order.filled', {
       side: f.side, price: str(f.price), amount: str(f.amount), fee: str(f.fee), feeAsset: f.feeAsset, liquidity: f.liquidity, remaining: str(f.remaining),
+      ...(mid === null ? {} : { mid: str(mid) }),
       // A venue's trade id (ccxt), so the audit trail names the trade; the paper model has none.
       ...(f.tradeId !== undefined ? { tradeId: f.tradeId } : {}),
     });

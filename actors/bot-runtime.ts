@@ -139,6 +139,7 @@ export class BotRuntime {
       ...(inspect ? { inspect } : {}),
       ...(options.onFault ? { onFault: options.onFault } : {}),
       emit: (type, payload, chain) => this.emit(type, payload, chain),
+      mid: () => (this.book === null ? null : midOf(this.book)),
       onFill: (f, orderPrice) => {
         const feeQuote = this.account.onFill(f);
         if (f.tradeId !== undefined) this.booked.push({ tradeId: f.tradeId, clientOrderId: f.clientOrderId, side: f.side, price: f.price, amount: f.amount, fee: f.fee, feeAsset: f.feeAsset, ts: f.ts });
