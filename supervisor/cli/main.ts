@@ -13,6 +13,10 @@ import { registerProcesses } from './commands/processes.ts';
 import { registerOperator } from './commands/operator.ts';
 import { registerVenueSim } from './commands/venue-sim.ts';
 import { registerRecon } from './commands/recon.ts';
+import { registerBacktest } from './commands/backtest.ts';
+import { registerSoak } from './commands/soak.ts';
+import { registerParity } from './commands/parity.ts';
+import { registerAnalyze } from './commands/analyze.ts';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -21,7 +25,7 @@ export interface CommandContext {
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator, registerVenueSim, registerRecon];
+const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator, registerVenueSim, registerRecon, registerBacktest, registerSoak, registerParity, registerAnalyze];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('desk')

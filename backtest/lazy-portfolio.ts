@@ -1,0 +1,35 @@
+/**
+ * The engine's portfolio port over the portfolio tracker, opened at the first mark: the tracker
+ * values the opening holdings at a start mark, and the right one is the mid of the first
+ * decision point (not a price from before the strategy could act).
+ */
+import type { Decimal } from '../domain/money/decimal.ts';
+import type { PortfolioPort } from './engine.ts';
+import { type PortfolioConfig, type PortfolioTracker, createPortfolio } from './portfolio/index.ts';
+import type { BacktestFill } from './types.ts';
+
+export interface LazyPortfolio extends PortfolioPort {
+  /** The tracker, null until the first mark. */
+  tracker(): PortfolioTracker | null;
+}
+
+export function lazyPortfolio(config: Omit<PortfolioConfig, 'startMark'>): LazyPortfolio {
+  let t: PortfolioTracker | null = null;
+  const open = (): PortfolioTracker => {
+    if (t === null) throw new Error('portfolio: used before the first mark'); // the engine marks before anything else
+    return t;
+  };
+  return {
+    applyFill: (fill: BacktestFill) => open().applyFill(fill),
+    mark(ts: number, mid: Decimal) {
+      t ??= createPortfolio({ ...config, startMark: mid });
+      t.mark(ts, mid);
+    },
+    recordBar: (ts: number, regime: string | null) => open().recordBar(ts, regime),
+    holdings() {
+      const v = open().view();
+      return { base: v.base, quote: v.quote, equity: v.equity };
+    },
+    tracker: () => t,
+  };
+}

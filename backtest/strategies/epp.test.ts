@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { Decimal } from '../../domain/money/decimal.ts';
+import { EPP_DEFAULTS, type EppConfig } from '../../domain/strategy/epp/config.ts';
+import type { EppDecision } from '../../domain/strategy/epp/decisions.ts';
+import { TEST_RULES, T0, applyDecisions, bookAt, patternMid } from '../../domain/strategy/epp/fixtures.ts';
+import { eppInit } from '../../domain/strategy/epp/state.ts';
+import { eppStep } from '../../domain/strategy/epp/step.ts';
+import type { OpenOrder } from '../../domain/strategy/epp/types.ts';
+import type { BacktestOrder, BarView, DataMeta, OrderIntent } from '../types.ts';
+import { eppCadenceProblem, eppStrategy } from './epp.ts';
+
+const CONFIG: EppConfig = EPP_DEFAULTS;
+
+function toIntents(ds: readonly EppDecision[]): OrderIntent[] {
+  const out: OrderIntent[] = [];
+  for (const x of ds) {
+    if (x.type === 'place') out.push({ type: 'place', id: x.clientOrderId, side: x.side, price: x.price, amount: x.amount, postOnly: true });
+    if (x.type === 'cancel') out.push({ type: 'cancel', id: x.clientOrderId });
+  }
+  return out;
+}
+
+/** What a simulator that applies intents at once would hold. */
+function applyIntents(orders: readonly BacktestOrder[], intents: readonly OrderIntent[], now: number): BacktestOrder[] {
+  const gone = new Set(intents.filter((i) => i.type === 'cancel').map((i) => i.id));
+  const out = orders.filter((o) => !gone.has(o.id));
+  for (const i of intents) if (i.type === 'place') out.push({ id: i.id, side: i.side, price: i.price, amount: i.amount, remaining: i.amount, placedAt: now });
+  return out;
+}
+
+describe('eppStrategy (the live controller behind the harness interface)', () => {
+  it('decides exactly what eppStep decides when driven directly, tick for tick (no second implementation)', () => {
+    const adapter = eppStrategy(CONFIG, { idPrefix: 'epp-' });
+    let a = adapter.init({ rules: TEST_RULES, startTs: T0 });
+    let direct = eppInit(CONFIG, { now: T0, idPrefix: 'epp-' });
+    let live: OpenOrder[] = [];
+    let resting: BacktestOrder[] = [];
+    let placed = 0;
+    for (let now = T0; now < T0 + 25 * 60_000; now += 20_000) {
+      // A move late in the run makes the controller reprice (cancels + places).
+      const mid = now > T0 + 20 * 60_000 ? '100.9' : patternMid(now);
+      const book = bookAt(now, mid);
+      const view: BarView = { ts: now, book, bar: null, fills: [], openOrders: resting, base: new Decimal(5), quote: new Decimal(500), equity: new Decimal(1000) };
+      const got = adapter.onBar(view, a);
+      const want = eppStep(direct, { now, book, balances: { kind: 'spot', base: new Decimal(5), quote: new Decimal(500) }, openOrders: live, fills: [] }, CONFIG, TEST_RULES);
+      expect(got.intents).toEqual(toIntents(want.decisions));
+      expect(got.regime).toBe(want.state.regime.current);
+      placed += got.intents.filter((i) => i.type === 'place').length;
+      a = got.state;
+      direct = want.state;
+      live = applyDecisions(live, want.decisions, now);
+      resting = applyIntents(resting, got.intents, now);
+    }
+    expect(placed).toBeGreaterThan(4);
+    // The level ids of the resting orders are the ones the place decisions named.
+    expect([...a.placed.values()].map((p) => p.levelId).sort()).toEqual(live.map((o) => o.levelId).sort());
+  });
+
+  it('places post-only orders only', () => {
+    const adapter = eppStrategy(CONFIG);
+    let s = adapter.init({ rules: TEST_RULES, startTs: T0 });
+    const all: OrderIntent[] = [];
+    for (let now = T0; now < T0 + 16 * 60_000; now += 20_000) {
+      const r = adapter.onBar({ ts: now, book: bookAt(now, patternMid(now)), bar: null, fills: [], openOrders: [], base: new Decimal(5), quote: new Decimal(500), equity: new Decimal(1000) }, s);
+      s = r.state;
+      all.push(...r.intents);
+    }
+    const places = all.filter((i) => i.type === 'place');
+    expect(places.length).toBeGreaterThan(0);
+    expect(places.every((p) => p.type === 'place' && p.postOnly && p.id.startsWith('bt-'))).toBe(true);
+  });
+
+  it('refuses a perp bot, naming the field', () => {
+    expect(() => eppStrategy({ ...CONFIG, market: 'perp' })).toThrow(/strategy\.market: the backtest accounts spot holdings/);
+  });
+});
+
+describe('eppCadenceProblem', () => {
+  const meta = (format: DataMeta['format'], barIntervalMs: number | null): DataMeta => ({ format, files: [], contentHash: '', symbol: null, start: 0, end: 0, barIntervalMs, events: 1, findings: [] });
+
+  it('accepts bars of bar_interval_s and any L2 data', () => {
+    expect(eppCadenceProblem(CONFIG, meta('ohlcv-csv', 60_000))).toBeNull();
+    expect(eppCadenceProblem(CONFIG, meta('capture', null))).toBeNull();
+  });
+
+  it('names strategy.bar_interval_s and both intervals when the bars differ', () => {
+    expect(eppCadenceProblem(CONFIG, meta('ohlcv-json', 300_000))).toBe(
+      "strategy.bar_interval_s: the config says 60 s but the data's bars are 300 s apart; the EPP steps once per bar, so set strategy.bar_interval_s: 300 (or use data with 60 s bars)",
+    );
+  });
+});
