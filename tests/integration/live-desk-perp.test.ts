@@ -121,10 +121,10 @@ describe('live desk on a perp (venue simulator: Binance USDⓈ-M, Bitget USDT-M)
     expect(await until(() => desk.runtimes[0] !== undefined, 10_000)).toBe(true);
     const bot = desk.runtimes[0];
     if (bot === undefined) throw new Error('no bot');
-    expect(await until(() => bot.openOrderCount > 0, 30_000)).toBe(true);
+    expect(await until(() => bot.openOrderCount > 0, 30_000), 'the bot quotes').toBe(true);
     // Funding is charged on a position: wait for the bot's own fills, then a few settlements.
-    expect(await until(async () => (await events(varDir)).some((e) => e.type === 'order.filled'), 40_000)).toBe(true);
-    expect(await until(async () => (await events(varDir)).filter((e) => e.type === 'funding.accrued').length >= 2, 15_000)).toBe(true);
+    expect(await until(async () => (await events(varDir)).some((e) => e.type === 'order.filled'), 40_000), 'a fill').toBe(true);
+    expect(await until(async () => (await events(varDir)).filter((e) => e.type === 'funding.accrued').length >= 2, 15_000), 'two funding payments').toBe(true);
     const report = JSON.parse(await readFile(join(varDir, 'reports', 'reconciliation', 'latest.json'), 'utf8')) as { counts: { critical: number }; findings: unknown[] };
     desk.requestStop('SIGTERM');
     const summary = await done;
