@@ -59,6 +59,22 @@ export interface EngineOptions<S> {
   readonly cadence: Cadence;
   /** Fraction of the events processed, in [0, 1]; called about 200 times and once with 1. */
   readonly onProgress?: (fraction: number) => void;
+  /** Called once per decision point with what the strategy saw and did (replay regression's evidence; docs/replay-regression.md). */
+  readonly onDecision?: (d: DecisionRecord<S>) => void;
+}
+
+/** One decision point as `onDecision` sees it, after the intents were submitted. */
+export interface DecisionRecord<S> {
+  /** What the strategy saw: time, book, resting orders before its intents, holdings. */
+  readonly view: BarView;
+  /** The strategy's state after the decision. */
+  readonly state: S;
+  readonly regime: string | null;
+  readonly intents: readonly OrderIntent[];
+  /** Rejects returned by this submit (a simulator may include ones held from earlier activations). */
+  readonly rejects: readonly { readonly id: string; readonly reason: string }[];
+  /** Immediate fills of the intents. */
+  readonly fills: readonly BacktestFill[];
 }
 
 export interface EngineResult {
@@ -120,6 +136,7 @@ class Loop<S> {
     // Submitted even when empty: a simulator may hold rejects from order activations until then.
     const sub = sim.submit(ts, r.intents);
     this.book(sub.fills);
+    this.o.onDecision?.({ view, state: r.state, regime: r.regime ?? null, intents: r.intents, rejects: sub.rejects, fills: sub.fills });
     for (const x of sub.rejects) this.rejects.set(x.reason, (this.rejects.get(x.reason) ?? 0) + 1);
     const placed = count(r.intents, 'place');
     this.places += placed;

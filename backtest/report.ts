@@ -13,6 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { canonicalJson } from './canonical-json.ts';
 import type { BarRow, EngineResult } from './engine.ts';
+import type { Decimal } from '../domain/money/decimal.ts';
 import type { DataMeta, FillModelBias } from './types.ts';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
@@ -69,16 +70,34 @@ export function summaryText(summary: unknown): string {
   return `${canonicalJson(summary, 2)}\n`;
 }
 
+/** `JSON.stringify(d.toFixed())`, remembering the last Decimal it wrote (holdings change only on fills). */
+function fixedWriter(): (d: Decimal) => string {
+  let last: Decimal | null = null;
+  let text = '';
+  return (d) => {
+    if (d !== last) {
+      last = d;
+      text = JSON.stringify(d.toFixed());
+    }
+    return text;
+  };
+}
+
+const q = JSON.stringify;
+
 /**
  * One bars.jsonl line (no newline): the canonical JSON of the row plus its ISO time, written
  * out by hand in sorted key order (it runs once per decision; the generic writer was a
  * measurable part of a 45k-bar run). `report.test.ts` checks it equals `canonicalJson`.
  */
 export function barLine(r: BarRow): string {
-  const q = JSON.stringify;
+  return barLineWith(r, (d) => q(d.toFixed()), (d) => q(d.toFixed()));
+}
+
+function barLineWith(r: BarRow, base: (d: Decimal) => string, quote: (d: Decimal) => string): string {
   return (
-    `{"ask":${q(r.ask.toFixed())},"base":${q(r.base.toFixed())},"bid":${q(r.bid.toFixed())},"cancelled":${r.cancelled},"equity":${q(r.equity.toFixed())},` +
-    `"fills":${r.fills},"iso":${q(iso(r.ts))},"mid":${q(r.mid.toFixed())},"openOrders":${r.openOrders},"placed":${r.placed},"quote":${q(r.quote.toFixed())},` +
+    `{"ask":${q(r.ask.toFixed())},"base":${base(r.base)},"bid":${q(r.bid.toFixed())},"cancelled":${r.cancelled},"equity":${q(r.equity.toFixed())},` +
+    `"fills":${r.fills},"iso":${q(iso(r.ts))},"mid":${q(r.mid.toFixed())},"openOrders":${r.openOrders},"placed":${r.placed},"quote":${quote(r.quote)},` +
     `"regime":${q(r.regime)},"rejected":${r.rejected},"ts":${r.ts}}`
   );
 }
@@ -89,7 +108,10 @@ export async function writeReport(out: string, summary: unknown, rows: readonly 
   const paths = { summary: join(out, 'summary.json'), bars: join(out, 'bars.jsonl') };
   await writeFile(paths.summary, summaryText(summary), 'utf8');
   const lines: string[] = [];
-  for (const r of rows) lines.push(barLine(r));
+  // A run's base and quote holdings stay the same Decimals from one fill to the next.
+  const base = fixedWriter();
+  const quote = fixedWriter();
+  for (const r of rows) lines.push(barLineWith(r, base, quote));
   await writeFile(paths.bars, lines.length === 0 ? '' : `${lines.join('\n')}\n`, 'utf8');
   return paths;
 }

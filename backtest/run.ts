@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { loadConfigFile } from '../config/load.ts';
 import type { BotConfig } from '../config/schema/desk.ts';
-import { type Cadence, type EngineResult, runEngine } from './engine.ts';
+import { type Cadence, type DecisionRecord, type EngineResult, runEngine } from './engine.ts';
 import { BacktestInputError } from './errors.ts';
 import { loadMarketData } from './data/load.ts';
 import { ohlcvConservativeFills, ohlcvLimitFills, paperL2Fills } from './fills/index.ts';
@@ -17,7 +17,7 @@ import { lazyPortfolio } from './lazy-portfolio.ts';
 import { type RunWindow, buildSummary, writeReport } from './report.ts';
 import { eppCadenceProblem, eppStrategy } from './strategies/epp.ts';
 import { maCrossStrategy, parseMaCrossConfig } from './strategies/ma-cross.ts';
-import type { DataFormat, DataMeta, FillModelBias, FillSimulator, MarketData, StrategyAdapter } from './types.ts';
+import type { DataFormat, DataMeta, DataRequest, FillModelBias, FillSimulator, MarketData, StrategyAdapter } from './types.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 
 export const STRATEGY_NAMES = ['epp', 'ma-cross'] as const;
@@ -48,6 +48,10 @@ export interface BacktestRequest {
   readonly out: string;
   /** Progress of the event loop, in [0, 1]. */
   readonly onProgress?: (fraction: number) => void;
+  /** Every decision point's view, intents and rejects (the engine's `onDecision`; replay regression). */
+  readonly onDecision?: (d: DecisionRecord<unknown>) => void;
+  /** How the data is loaded (default `loadMarketData`); the replay regression shares one load between runs. */
+  readonly loadData?: (req: DataRequest) => Promise<MarketData>;
 }
 
 export interface BacktestOutcome {
@@ -57,6 +61,8 @@ export interface BacktestOutcome {
   readonly fillModel: string;
   readonly bias: FillModelBias;
   readonly paths: { readonly summary: string; readonly bars: string };
+  /** The bot the run used (instrument, paper, account, the EPP's parameters with defaults filled in). */
+  readonly bot: BotConfig;
 }
 
 const isBars = (f: DataFormat): boolean => f === 'ohlcv-csv' || f === 'ohlcv-json';
@@ -156,13 +162,13 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutcome
   if (!(STRATEGY_NAMES as readonly string[]).includes(req.strategy)) throw new BacktestInputError('--strategy', `expected one of ${STRATEGY_NAMES.join(', ')}, got ${JSON.stringify(req.strategy)}`);
   if (req.strategy !== 'epp' && req.botId !== undefined) throw new BacktestInputError('--bot', 'only --strategy epp picks a bot; other strategies read the instrument and paper sections of the only bot');
   const { bot, tickIntervalMs } = await loadBot(req);
-  const data: MarketData = await loadMarketData({ files: req.files, format: req.format, ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) });
+  const data: MarketData = await (req.loadData ?? loadMarketData)({ files: req.files, format: req.format, ...(req.start !== undefined ? { start: req.start } : {}), ...(req.end !== undefined ? { end: req.end } : {}) });
   const chosen = await chooseStrategy(req, bot, data.meta);
   const fills = chooseFills(req, bot, data.meta.format);
   const bars = isBars(data.meta.format);
   const cadence: Cadence = bars ? { kind: 'bar' } : { kind: 'tick', intervalMs: tickIntervalMs, barIntervalMs: L2_VIEW_BAR_MS };
   const portfolio = lazyPortfolio({ base: bot.instrument.base, quote: bot.instrument.quote, startBase: bot.account.startBase, startQuote: bot.account.startQuote });
-  const result = runEngine({ data, strategy: chosen.strategy, rules: bot.instrument, fills: fills.sim, portfolio, cadence, ...(req.onProgress ? { onProgress: req.onProgress } : {}) });
+  const result = runEngine({ data, strategy: chosen.strategy, rules: bot.instrument, fills: fills.sim, portfolio, cadence, ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.onDecision ? { onDecision: req.onDecision } : {}) });
   const tracker = portfolio.tracker();
   if (tracker === null) throw new BacktestInputError('--data', `no decision point in the data window (no ${bars ? 'bar' : 'book'} to decide on)`);
   const metrics = computeMetrics({
@@ -189,5 +195,5 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutcome
   });
   summary['regimeBarsByDay'] = regimeBarsByDay(result.rows);
   const paths = await writeReport(req.out, summary, result.rows);
-  return { summary, metrics, meta, fillModel: fills.sim.name, bias: fills.sim.bias, paths };
+  return { summary, metrics, meta, fillModel: fills.sim.name, bias: fills.sim.bias, paths, bot };
 }

@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { benchBacktest } from './backtest.bench.ts';
 import { benchBook } from './book.bench.ts';
 import { benchCcxtRoundTrip } from './ccxt-roundtrip.bench.ts';
 import { benchDesk } from './desk.bench.ts';
@@ -24,6 +25,7 @@ const BENCHES: ReadonlyArray<{ name: string; run: () => Promise<BenchFigure[]> }
   { name: 'nats kill inside one host (4 bots, no competing process)', run: benchNatsKillHost },
   { name: 'nats JetStream event sink: events/s with acks', run: benchNatsSink },
   { name: 'ccxt order round trip through the venue simulator', run: benchCcxtRoundTrip },
+  { name: 'backtest throughput vs decode floor (FTX 1-minute file, BTCUSDT L2 capture)', run: benchBacktest },
 ];
 
 function fmt(n: number | undefined): string {

@@ -24,11 +24,12 @@
  */
 import type { InstrumentRules } from '../../domain/instrument/rules.ts';
 import type { Bar, BookTop } from '../../domain/market/types.ts';
-import type { Decimal } from '../../domain/money/decimal.ts';
+import { approxNumber } from '../../domain/money/approx.ts';
+import { type Decimal, cmp } from '../../domain/money/decimal.ts';
 import type { BacktestFill, BacktestOrder, FillModelBias, FillSimulator, MarketEvent, OrderIntent } from '../types.ts';
 import { feeQuote } from './fee.ts';
 import { gridReject } from './grid.ts';
-import { type SpreadEstimate, halfSpread, spreadInit, spreadUpdate, syntheticQuotes, syntheticTop } from './synthetic-book.ts';
+import { type SpreadEstimate, halfSpread, spreadInit, spreadUpdate, syntheticQuotes, syntheticTop, touchedCertified } from './synthetic-book.ts';
 
 /** Parameters of an OHLCV fill model. */
 export interface OhlcvFillOptions {
@@ -50,10 +51,14 @@ export interface OhlcvMode {
 
 type Reject = { readonly id: string; readonly reason: string };
 
+/** What most events return (shared: nobody writes to it). */
+const NO_FILLS: readonly BacktestFill[] = Object.freeze([]);
+
 /** Builds an OHLCV fill simulator (see the module comment for the rules). */
 export function createOhlcvFills(options: OhlcvFillOptions, mode: OhlcvMode): FillSimulator {
   const { rules } = options;
   const through = rules.tickSize.times(mode.throughTicks);
+  const tick = approxNumber(rules.tickSize);
   let est: SpreadEstimate = spreadInit(rules.tickSize, options.spreadAtrMult, options.atrPeriod);
   let top: BookTop | null = null;
   let lastClose: Decimal | null = null;
@@ -65,27 +70,45 @@ export function createOhlcvFills(options: OhlcvFillOptions, mode: OhlcvMode): Fi
     fee: feeQuote(o.price, o.remaining, options.makerFeePct), liquidity: 'maker', mid,
   });
 
-  /** Fills of the eligible resting orders touched by the quotes around `mid`. */
-  function touch(bar: Bar, mid: Decimal, half: Decimal, ts: number): BacktestFill[] {
-    const q = syntheticQuotes(mid, half, rules.tickSize);
-    const out: BacktestFill[] = [];
+  /** Fills of the eligible resting orders touched by the quotes around `mid`, appended to `out`. */
+  function touch(bar: Bar, mid: Decimal, half: Decimal, ts: number, out: BacktestFill[]): void {
+    // Each order is decided on double estimates when they certify it (touchedCertified); the
+    // exact quotes are built only for an order they cannot decide.
+    let q: { readonly bid: Decimal; readonly ask: Decimal } | null = null;
+    let m = Number.NaN;
+    let h = Number.NaN;
     for (const o of orders.values()) {
       if (o.placedAt > bar.ts) continue;
-      const hit = o.side === 'buy' ? q.bid.lte(o.price.minus(through)) : q.ask.gte(o.price.plus(through));
+      if (Number.isNaN(m)) {
+        m = approxNumber(mid);
+        h = approxNumber(half);
+      }
+      let hit = touchedCertified(o.side, o.price, mode.throughTicks, m, h, tick);
+      if (hit === undefined) {
+        q ??= syntheticQuotes(mid, half, rules.tickSize);
+        hit = o.side === 'buy' ? cmp(q.bid, o.price.minus(through)) <= 0 : cmp(q.ask, o.price.plus(through)) >= 0;
+      }
       if (!hit) continue;
       orders.delete(o.id);
       out.push(makerFill(o, ts, mid));
     }
-    return out;
   }
 
-  function onBar(ts: number, bar: Bar): BacktestFill[] {
-    const half = halfSpread(est);
-    const fills = half === null ? [] : [...touch(bar, bar.open, half, bar.ts), ...touch(bar, bar.close, half, ts)];
+  /** `halfSpread(est)`, kept in step with `est` (a bar's is the one the previous bar left). */
+  let half: Decimal | null = halfSpread(est);
+
+  function onBar(ts: number, bar: Bar): readonly BacktestFill[] {
+    let fills: readonly BacktestFill[] = NO_FILLS;
+    if (half !== null && orders.size > 0) {
+      const out: BacktestFill[] = [];
+      touch(bar, bar.open, half, bar.ts, out);
+      touch(bar, bar.close, half, ts, out);
+      if (out.length > 0) fills = out;
+    }
     est = spreadUpdate(est, bar);
-    const next = halfSpread(est);
-    if (next === null) throw new Error('ohlcv fills: no half spread after a bar'); // unreachable: a bar was folded in
-    top = syntheticTop(ts, bar.close, next, rules.tickSize);
+    half = halfSpread(est);
+    if (half === null) throw new Error('ohlcv fills: no half spread after a bar'); // unreachable: a bar was folded in
+    top = syntheticTop(ts, bar.close, half, rules.tickSize);
     lastClose = bar.close;
     return fills;
   }
@@ -109,7 +132,7 @@ export function createOhlcvFills(options: OhlcvFillOptions, mode: OhlcvMode): Fi
   return {
     name: mode.name,
     bias: mode.bias,
-    onEvent: (e: MarketEvent) => (e.kind === 'bar' ? onBar(e.ts, e.bar) : []),
+    onEvent: (e: MarketEvent) => (e.kind === 'bar' ? onBar(e.ts, e.bar) : NO_FILLS),
     submit(ts, intents) {
       const fills: BacktestFill[] = [];
       const rejects: Reject[] = [];

@@ -11,6 +11,7 @@
  */
 import { type AtrState, atrInit, atrUpdate } from '../../domain/indicators/atr.ts';
 import type { Bar, BookTop } from '../../domain/market/types.ts';
+import { approxNumber, certifiedLess } from '../../domain/money/approx.ts';
 import { type Decimal, ZERO, ceilToStep, dmax, floorToStep } from '../../domain/money/decimal.ts';
 
 /** Running state of the half-spread estimate. */
@@ -50,4 +51,25 @@ export function syntheticQuotes(mid: Decimal, half: Decimal, tick: Decimal): { r
 export function syntheticTop(ts: number, mid: Decimal, half: Decimal, tick: Decimal): BookTop {
   const { bid, ask } = syntheticQuotes(mid, half, tick);
   return { ts, bid, ask, bids: [{ price: bid, size: ZERO }], asks: [{ price: ask, size: ZERO }] };
+}
+
+/**
+ * Whether a resting order at `price` (on the tick grid) is touched by the synthetic quotes
+ * around `mid`, `throughTicks` (0 or 1) past its price — `syntheticQuotes(mid, half, tick).bid ≤
+ * price − through` for a buy, `.ask ≥ price + through` for a sell — decided on double estimates
+ * (`m`, `h`: `approxNumber` of mid and half), or undefined when the filter cannot certify it.
+ *
+ * Snapping drops out: with p on the grid, `floor_tick(x) ≤ p ⟺ x < p + tick` and
+ * `ceil_tick(y) ≥ p ⟺ y > p − tick`. Estimates: m, h, price and tick are each within 8 ulps;
+ * with h ≤ m/2 and price ≥ 2·tick, `m − h`, `m + h`, `p ± tick` stay within 25u of the exact
+ * values — inside the 1e−12 margin of `certifiedLess` (money/approx.ts), which also covers the
+ * 40-digit rounding of `mid ∓ half`. So a certified answer is the exact rule's answer; the OHLCV
+ * fill models then skip building the quotes for every resting order on every bar.
+ */
+export function touchedCertified(side: 'buy' | 'sell', price: Decimal, throughTicks: number, m: number, h: number, tick: number): boolean | undefined {
+  if (!(throughTicks === 0 || throughTicks === 1) || !(h >= 0 && h <= m / 2)) return undefined;
+  const p = approxNumber(price);
+  if (!(p >= 2 * tick && tick > 0)) return undefined;
+  if (side === 'buy') return certifiedLess(m - h, throughTicks === 0 ? p + tick : p);
+  return certifiedLess(throughTicks === 0 ? p - tick : p, m + h);
 }

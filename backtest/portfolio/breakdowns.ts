@@ -28,21 +28,56 @@ export const NO_REGIME = 'none';
 const byKey = <T extends { readonly day?: string; readonly regime?: string }>(m: Map<string, T>): T[] =>
   [...m.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
 
+/** Mutable per-day accumulator (the sums are added in the same order as before: same values). */
+interface DayAcc {
+  day: string;
+  pnl: Decimal;
+  fees: Decimal;
+  fills: number;
+  notional: Decimal;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * `utcDay(ts)`, remembering the last day's [start, end): samples come in time order, so the
+ * ISO formatting runs once per day instead of once per sample.
+ */
+function dayKeys(): (ts: number) => string {
+  let start = Number.NaN;
+  let key = '';
+  return (ts) => {
+    if (!(ts >= start && ts < start + DAY_MS)) {
+      key = utcDay(ts);
+      start = Math.floor(ts / DAY_MS) * DAY_MS;
+    }
+    return key;
+  };
+}
+
 /** Per UTC day: equity change of the day's bars; fees, fill count and notional of the day's fills. Sorted by day. */
 export function perDay(equityOpen: Decimal, samples: readonly EquitySample[], fills: readonly FillRecord[]): DayTotals[] {
-  const days = new Map<string, DayTotals>();
-  const get = (day: string): DayTotals => days.get(day) ?? { day, pnl: ZERO, fees: ZERO, fills: 0, notional: ZERO };
+  const days = new Map<string, DayAcc>();
+  const get = (day: string): DayAcc => {
+    let d = days.get(day);
+    if (d === undefined) days.set(day, (d = { day, pnl: ZERO, fees: ZERO, fills: 0, notional: ZERO }));
+    return d;
+  };
+  const dayOf = dayKeys();
   let prev = equityOpen;
   for (const s of samples) {
-    const d = get(utcDay(s.ts));
-    days.set(d.day, { ...d, pnl: d.pnl.plus(s.equity.minus(prev)) });
+    const d = get(dayOf(s.ts));
+    d.pnl = d.pnl.plus(s.equity.minus(prev));
     prev = s.equity;
   }
+  const fillDay = dayKeys();
   for (const f of fills) {
-    const d = get(utcDay(f.fill.ts));
-    days.set(d.day, { ...d, fees: d.fees.plus(f.fill.fee), fills: d.fills + 1, notional: d.notional.plus(f.notional) });
+    const d = get(fillDay(f.fill.ts));
+    d.fees = d.fees.plus(f.fill.fee);
+    d.fills += 1;
+    d.notional = d.notional.plus(f.notional);
   }
-  return byKey(days);
+  return byKey(days).map((d) => ({ day: d.day, pnl: d.pnl, fees: d.fees, fills: d.fills, notional: d.notional }));
 }
 
 /**

@@ -39,4 +39,27 @@ describe('portfolio tracker identity', () => {
       { numRuns: 300 },
     );
   });
+
+  it('keeps the exact maximum drawdown and per-view drawdown of a plain recomputation (the certified skip never changes it)', () => {
+    // Prices close together, so that many marks sit a hair below or at the running maximum.
+    const markArb = fc.array(fc.tuple(fc.integer({ min: 9_990, max: 10_010 }), fc.boolean()), { minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(markArb, fc.integer({ min: 0, max: 5 }), (marks, startBase) => {
+        const p = createPortfolio({ base: 'BTC', quote: 'USDT', startBase: new Decimal(startBase), startQuote: new Decimal(1000), startMark: new Decimal(100) });
+        let peak = p.view().equityOpen;
+        let maxDd = new Decimal(0);
+        marks.forEach(([price, buy], i) => {
+          if (buy && i > 0) p.applyFill(fill(`o${i}`, i, 'buy', '100', '0.5', '0', '100'));
+          p.mark(i, new Decimal(price).dividedBy(100));
+          const v = p.view();
+          peak = Decimal.max(peak, v.equity);
+          maxDd = Decimal.max(maxDd, peak.minus(v.equity).dividedBy(peak));
+          expect(v.drawdown.toFixed()).toBe(peak.minus(v.equity).dividedBy(peak).toFixed());
+        });
+        const v = p.view();
+        expect(v.maxDrawdown.toFixed()).toBe(maxDd.toFixed());
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -12,8 +12,9 @@
  *   cadence (one bar); no funding before the first mark.
  * - `recordBar(ts, regime)` appends one equity-curve sample at the current mark.
  */
-import { type Ledger, accrueFunding, applyFill, ledgerInit, snapshot } from '../../domain/accounting/ledger.ts';
+import { type Ledger, accrueFunding, applyFill, ledgerInit } from '../../domain/accounting/ledger.ts';
 import { fundingPayment, fundingSettlements } from '../../domain/accounting/perp.ts';
+import { approxNumber, certifiedLess } from '../../domain/money/approx.ts';
 import { type Decimal, ZERO, dmax } from '../../domain/money/decimal.ts';
 import type { BacktestFill } from '../types.ts';
 import type { EquitySample, FillRecord, PortfolioConfig, PortfolioView } from './types.ts';
@@ -41,13 +42,46 @@ export function createPortfolio(config: PortfolioConfig): PortfolioTracker {
   const curve: EquitySample[] = [];
   const funding = config.funding ?? null;
 
-  const ddOf = (equity: Decimal): Decimal => (peak.gt(0) ? peak.minus(equity).dividedBy(peak) : ZERO);
+  // The engine marks, reads the holdings and records a sample at every decision point, and each
+  // of these used to take a fresh ledger snapshot and a 40-digit division for the drawdown. Now
+  // the valuation is memoized on the identity of its immutable inputs (ledger, mark), and the
+  // drawdown is divided out only when it is read or when it may raise the maximum.
+  let val: { ledger: Ledger; mark: Decimal; value: Decimal; equity: Decimal; unrealized: Decimal } | null = null;
+  /** `position·mark`, `quoteBalance + position·mark` and `position·mark − costBasis`, as `snapshot()` computes them. */
+  function valued(): { equity: Decimal; unrealized: Decimal } {
+    if (val === null || val.ledger !== ledger || val.mark !== markPrice) {
+      const value = ledger.position.times(markPrice);
+      val = { ledger, mark: markPrice, value, equity: ledger.quoteBalance.plus(value), unrealized: value.minus(ledger.costBasis) };
+    }
+    return val;
+  }
+  let dd: { peak: Decimal; equity: Decimal; dd: Decimal } | null = null;
+  /** `(peak − equity)/peak` (0 while the peak is ≤ 0), memoized on its last arguments. */
+  function ddOf(pk: Decimal, equity: Decimal): Decimal {
+    if (dd === null || dd.peak !== pk || dd.equity !== equity) dd = { peak: pk, equity, dd: pk.gt(0) ? pk.minus(equity).dividedBy(pk) : ZERO };
+    return dd.dd;
+  }
+  /**
+   * Whether `(peak − equity)/peak` can exceed `maxDd`, given `down = peak − equity ≥ 0`. It
+   * cannot when it is 0 (down = 0, or a peak ≤ 0) or when `down < maxDd·peak` is certified on
+   * double estimates (money/approx.ts): the exact quotient is then below maxDd, and so is its
+   * rounding, so `dmax` would keep maxDd anyway. Otherwise the quotient is computed and compared.
+   */
+  function ddMayRise(down: Decimal): boolean {
+    if (down.isZero() || !peak.gt(0)) return false;
+    return certifiedLess(approxNumber(down), approxNumber(maxDd) * approxNumber(peak)) !== true;
+  }
+  /** The equity last observed (peak and maxima are up to date for it). */
+  let observed: Decimal | null = null;
 
   function observe(): void {
-    const equity = snapshot(ledger, markPrice).equity;
+    const equity = valued().equity;
+    if (equity === observed) return; // same ledger, same mark: nothing new (observing is idempotent)
+    observed = equity;
     peak = dmax(peak, equity);
-    maxDd = dmax(maxDd, ddOf(equity));
-    maxDdQuote = dmax(maxDdQuote, peak.minus(equity));
+    const down = peak.minus(equity);
+    if (ddMayRise(down)) maxDd = dmax(maxDd, ddOf(peak, equity));
+    maxDdQuote = dmax(maxDdQuote, down);
   }
 
   function settleFunding(ts: number, price: Decimal): void {
@@ -57,12 +91,18 @@ export function createPortfolio(config: PortfolioConfig): PortfolioTracker {
     }
   }
 
+  /**
+   * The fields of `snapshot(ledger, markPrice)` the view reads (not its average cost: a
+   * division); `drawdown` is computed when read, at the peak of the time of the view.
+   */
   function view(): PortfolioView {
-    const s = snapshot(ledger, markPrice);
+    const v = valued();
+    const l = ledger;
+    const pk = peak;
     return {
-      ts: markTs, mark: markPrice, base: s.position, quote: s.quoteBalance, equity: s.equity, equityOpen: s.equityOpen,
-      realized: s.realized, unrealized: s.unrealized, fees: s.feesQuote, funding: s.funding, tradedNotional: s.tradedNotional,
-      peakEquity: peak, drawdown: ddOf(s.equity), maxDrawdown: maxDd, maxDrawdownQuote: maxDdQuote,
+      ts: markTs, mark: markPrice, base: l.position, quote: l.quoteBalance, equity: v.equity, equityOpen: l.equityOpen,
+      realized: l.realized, unrealized: v.unrealized, fees: l.feesQuote, funding: l.funding, tradedNotional: l.tradedNotional,
+      peakEquity: pk, get drawdown() { return ddOf(pk, v.equity); }, maxDrawdown: maxDd, maxDrawdownQuote: maxDdQuote,
     };
   }
 
@@ -84,10 +124,12 @@ export function createPortfolio(config: PortfolioConfig): PortfolioTracker {
     },
     recordBar(ts, regime = null) {
       observe();
-      const v = view();
+      const v = valued();
+      const l = ledger;
+      const pk = peak;
       const sample: EquitySample = {
-        ts, mark: v.mark, base: v.base, quote: v.quote, equity: v.equity, realized: v.realized, unrealized: v.unrealized,
-        fees: v.fees, funding: v.funding, drawdown: v.drawdown, regime,
+        ts, mark: markPrice, base: l.position, quote: l.quoteBalance, equity: v.equity, realized: l.realized, unrealized: v.unrealized,
+        fees: l.feesQuote, funding: l.funding, get drawdown() { return ddOf(pk, v.equity); }, regime,
       };
       curve.push(sample);
       return sample;

@@ -8,7 +8,7 @@
  *
  * O(1) per bar; updates return a new state and never mutate their input.
  */
-import { Decimal, ZERO, dmax } from '../money/decimal.ts';
+import { Decimal, ZERO, cmp, dmax } from '../money/decimal.ts';
 import { assertPeriod } from './ema.ts';
 
 /** The bar fields the ATR needs (a `Bar` fits). */
@@ -37,12 +37,17 @@ export function atrInit(period: number): AtrState {
   return { period, value: null, prevClose: null, count: 0, seedSum: ZERO };
 }
 
+/** `|x|`, without `abs()`'s copy when x is already non-negative (same value). */
+function absOf(x: Decimal): Decimal {
+  return x.s < 0 ? x.abs() : x;
+}
+
 /** True range of `bar` given the previous close (null for the first bar ⇒ `high − low`). */
 export function trueRange(bar: HlcBar, prevClose: Decimal | null): Decimal {
-  if (bar.high.lt(bar.low)) throw new RangeError(`trueRange: high ${bar.high.toString()} is below low ${bar.low.toString()}`);
+  if (cmp(bar.high, bar.low) < 0) throw new RangeError(`trueRange: high ${bar.high.toString()} is below low ${bar.low.toString()}`);
   const hl = bar.high.minus(bar.low);
   if (prevClose === null) return hl;
-  return dmax(hl, dmax(bar.high.minus(prevClose).abs(), bar.low.minus(prevClose).abs()));
+  return dmax(hl, dmax(absOf(bar.high.minus(prevClose)), absOf(bar.low.minus(prevClose))));
 }
 
 /** Folds one bar into the ATR. */

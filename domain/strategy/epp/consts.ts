@@ -22,6 +22,9 @@ export interface EppConsts {
   readonly floorBase: Decimal;
   /** `−skew_cap`. */
   readonly negSkewCap: Decimal;
+  /** `1 + trend_eps_pct` and `1 − trend_eps_pct` (as `trendEpsPct.plus(1)`, `trendEpsPct.negated().plus(1)`). */
+  readonly trendUp: Decimal;
+  readonly trendDown: Decimal;
   /** `1 + i·spread_step_multiplier`, by level index (grown on demand). */
   readonly stepFactors: Decimal[];
   /** `total_amount_quote / (2·levels)`, by level count (filled on demand). */
@@ -41,6 +44,8 @@ export function eppConsts(config: EppConfig): EppConsts {
       bandWidth: config.bandHi.minus(config.bandLo),
       floorBase: config.makerFeePct.times(2).plus(config.slippageEstPct).plus(config.adverseDriftEstPct).plus(minNetEdge),
       negSkewCap: config.skewCap.negated(),
+      trendUp: config.trendEpsPct.plus(1),
+      trendDown: config.trendEpsPct.negated().plus(1),
       stepFactors: [ONE],
       perLevel: new Map(),
     };

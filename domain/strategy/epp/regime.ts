@@ -7,6 +7,7 @@ import { type DriftState, driftValue } from '../../indicators/drift.ts';
 import { approxNumber, certifiedLess } from '../../money/approx.ts';
 import { type Decimal, cmp } from '../../money/decimal.ts';
 import type { EppConfig, Regime } from './config.ts';
+import { eppConsts } from './consts.ts';
 
 /** Per-bar values the detector compares against (they change only when a bar closes). */
 export interface RegimeThresholds {
@@ -23,10 +24,11 @@ export interface RegimeThresholds {
 
 /** Precomputes the thresholds from the EMA and band % of the last closed bar. */
 export function regimeThresholds(ema: Decimal, bandPct: Decimal, config: EppConfig): RegimeThresholds {
+  const c = eppConsts(config); // 1 ± trend_eps_pct, once per config
   return {
     bandPct,
-    upAbove: ema.times(config.trendEpsPct.plus(1)),
-    downBelow: ema.times(config.trendEpsPct.negated().plus(1)),
+    upAbove: ema.times(c.trendUp),
+    downBelow: ema.times(c.trendDown),
     shockDrift: config.shockDriftMultiplier.times(bandPct),
     highVol: bandPct.gte(config.highVolBandPct),
   };
