@@ -17,6 +17,8 @@ import { registerBacktest } from './commands/backtest.ts';
 import { registerSoak } from './commands/soak.ts';
 import { registerParity } from './commands/parity.ts';
 import { registerAnalyze } from './commands/analyze.ts';
+import { registerReplay } from './commands/replay.ts';
+import { registerGates } from './commands/gates.ts';
 
 export interface CommandContext {
   readonly io: CliIo;
@@ -25,7 +27,7 @@ export interface CommandContext {
 
 export type RegisterCommand = (program: Command, ctx: CommandContext) => void;
 
-const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator, registerVenueSim, registerRecon, registerBacktest, registerSoak, registerParity, registerAnalyze];
+const COMMANDS: readonly RegisterCommand[] = [registerUp, registerProcesses, registerConfigCheck, registerDataInspect, registerEventsVerify, registerOperator, registerVenueSim, registerRecon, registerBacktest, registerSoak, registerParity, registerAnalyze, registerGates, registerReplay];
 
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('desk')
