@@ -2,7 +2,8 @@
  * Drives the simulator's markets from recorded captures on the wall clock: each market's
  * messages are played at their recorded spacing (divided by `speed`) from when `start` is
  * called, through the same book and trade operators the desk uses, into the market's paper
- * model and its latest top. At the end of the data the replay starts over (the price jumps back
+ * model and its latest top, each book and trade stamped with the simulator's clock when it is
+ * played (the recorded time only orders and spaces them). At the end of the data the replay starts over (the price jumps back
  * to the first book; documented in docs/venue-sim.md). Each market is fast-forwarded to its first
  * complete book before the clock starts.
  */
@@ -48,12 +49,19 @@ export class CaptureReplay {
   start(): void {
     const lanes = this.feeds.map((f) => {
       const input = new Subject<CaptureMessage>();
+      // The recorded times only order the messages (the operators sequence on them); what the
+      // venue serves and its matching model sees happens now, on the simulator's clock, the same
+      // clock its orders are stamped with. Stamped with the recorded (past) times, a market event
+      // would fall behind the model's time as soon as an order input moved it to the clock, and
+      // the model's time would then move on order inputs only (its latency and fill spacing
+      // would pass only when an order came or went).
       input.pipe(bookEvents({ rule: f.rule ?? sequenceRuleOf(f.messages) })).subscribe((e) => {
         if (e.type !== 'book.top') return;
-        f.market.top = e.top;
-        f.market.adapter.onMarket({ type: 'market.book', top: e.top });
+        const top = { ...e.top, ts: this.now() };
+        f.market.top = top;
+        f.market.adapter.onMarket({ type: 'market.book', top });
       });
-      input.pipe(trades()).subscribe((trade) => f.market.adapter.onMarket({ type: 'market.trade', trade }));
+      input.pipe(trades()).subscribe((trade) => f.market.adapter.onMarket({ type: 'market.trade', trade: { ...trade, ts: this.now() } }));
       return { input, messages: f.messages, first: (f.messages[0] as CaptureMessage).ts, next: 0 };
     });
     // Fast-forward each market to its first complete book, so the venue never serves an empty

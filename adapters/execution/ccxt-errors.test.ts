@@ -205,6 +205,41 @@ describe("classifyVenueError: Bitget's refusal of a post-only order that would t
   });
 });
 
+describe("classifyVenueError: Binance USDⓈ-M's -5022 and Bitget's 40015", () => {
+  /** What a ccxt client raises for an HTTP answer with `body` at `url` (its handleErrors, as fetch2 calls it). */
+  const raised = (ex: InstanceType<typeof ccxt.Exchange>, status: number, url: string, body: string): Error => {
+    try {
+      ex.handleErrors(status, 'x', url, 'POST', {}, body, JSON.parse(body), {}, '{}');
+    } catch (e) {
+      if (e instanceof Error) return e;
+    }
+    throw new Error(`ccxt ${ex.id} raised nothing for ${body}`);
+  };
+  const USDM_5022 = '{"code":-5022,"msg":"Due to the order could not be executed as maker, the Post Only order will be rejected."}';
+
+  it('-5022 (a post-only GTX order that would take) is post_only_would_take, whichever of its ccxt tables raised it', () => {
+    // On Binance's host ccxt takes its futures table (OrderNotFillable); elsewhere binanceusdm's own (InvalidOrder).
+    const onVenue = raised(new ccxt.binanceusdm(), 400, 'https://fapi.binance.com/fapi/v1/order', USDM_5022);
+    const offVenue = raised(new ccxt.binanceusdm(), 400, 'http://127.0.0.1:1/fapi/v1/order', USDM_5022);
+    expect(onVenue).toBeInstanceOf(ccxt.OrderNotFillable);
+    expect(offVenue).toBeInstanceOf(ccxt.InvalidOrder);
+    for (const e of [onVenue, offVenue]) expect(classifyVenueError(e)).toMatchObject({ kind: 'non_retryable', reason: 'post_only_would_take' });
+  });
+
+  it('another OrderNotFillable (a FOK that cannot fill, -5021) stays order_not_fillable', () => {
+    const e = raised(new ccxt.binanceusdm(), 400, 'https://fapi.binance.com/fapi/v1/order', '{"code":-5021,"msg":"Due to the order could not be filled immediately, the FOK order has been rejected."}');
+    expect(e).toBeInstanceOf(ccxt.OrderNotFillable);
+    expect(classifyVenueError(e)).toMatchObject({ kind: 'non_retryable', reason: 'order_not_fillable' });
+  });
+
+  it("Bitget's 40015 (system abnormal, try again later) is a bare ExchangeError to ccxt, and retryable here", () => {
+    const e = raised(new ccxt.bitget(), 500, 'https://api.bitget.com/api/v2/spot/trade/cancel-order', '{"code":"40015","msg":"System is abnormal, please try again later","requestTime":1,"data":null}');
+    expect(e.constructor).toBe(ccxt.ExchangeError);
+    expect(classifyVenueError(e)).toMatchObject({ kind: 'retryable', reason: 'exchange_unavailable' });
+    expect(classifyVenueError(new ccxt.ExchangeError('binance {"code":"40015","msg":"x"}')).reason).toBe('unknown');
+  });
+});
+
 describe('classifyVenueError: non-ccxt inputs are non_retryable unknown', () => {
   const cases: [string, unknown, string][] = [
     ['an Error', new Error('oops'), 'oops'],

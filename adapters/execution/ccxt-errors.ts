@@ -119,6 +119,17 @@ const VENUE_CODES: readonly VenueCodeRule[] = [
   // (the simulator's: "Wrong order price: the post_only order would match immediately and take
   // liquidity"); a bare "Wrong order price" stays invalid_order.
   { exchange: 'bitget', within: ccxt.InvalidOrder, code: '40706', msg: /post[\s_-]?only/i, kind: 'non_retryable', reason: 'post_only_would_take' },
+  // Binance USDⓈ-M answers a post-only (GTX) order that would take with -5022 ("Due to the order
+  // could not be executed as maker, the Post Only order will be rejected."). ccxt 4.5's futures
+  // table has it as OrderNotFillable (binanceusdm's own table as plain InvalidOrder), not
+  // OrderImmediatelyFillable; OrderNotFillable also covers a FOK that cannot fill (-5021), so the
+  // class alone cannot say post-only. On USDⓈ-M the code means nothing else.
+  { exchange: 'binanceusdm', within: ccxt.InvalidOrder, code: '-5022', kind: 'non_retryable', reason: 'post_only_would_take' },
+  // Bitget's 40015 "System is abnormal, please try again later" is its answer to an internal
+  // failure (as Binance's -1000, which ccxt raises as the retryable OperationFailed); ccxt 4.5
+  // raises a bare ExchangeError, which would make a transient venue fault a refusal (no retry of
+  // a cancel, a place given up at once).
+  { exchange: 'bitget', within: ccxt.ExchangeError, code: '40015', kind: 'retryable', reason: 'exchange_unavailable' },
 ];
 
 /**

@@ -200,17 +200,22 @@ export class CcxtExecutionAdapter implements ExecutionAdapter {
 
   async openOrders(): Promise<readonly OpenOrder[]> {
     const xs = await this.retrying(() => this.o.exchange.fetchOpenOrders(this.unified));
-    return xs.map((x) => ({
-      clientOrderId: (x.clientOrderId ?? `venue-${x.id}`) as ClientOrderId,
-      symbol: this.o.rules.symbol,
-      side: x.side === 'sell' ? 'sell' : 'buy',
-      price: num(x.price),
-      amount: num(x.amount),
-      filled: num(x.filled),
-      postOnly: x.postOnly === true,
-      status: 'open',
-      ...(x.id !== undefined ? { orderId: String(x.id) } : {}),
-    }));
+    return xs.map((x): OpenOrder => {
+      const clientOrderId = (x.clientOrderId ?? `venue-${x.id}`) as ClientOrderId;
+      return {
+        clientOrderId,
+        symbol: this.o.rules.symbol,
+        side: x.side === 'sell' ? 'sell' : 'buy',
+        price: num(x.price),
+        amount: num(x.amount),
+        filled: num(x.filled),
+        // Bitget spot's order lists carry no time in force (ccxt leaves postOnly undefined): an
+        // order this process placed is then what it placed; one it did not is taken as not post-only.
+        postOnly: x.postOnly ?? this.orders.get(clientOrderId)?.postOnly ?? false,
+        status: 'open',
+        ...(x.id !== undefined ? { orderId: String(x.id) } : {}),
+      };
+    });
   }
 
   async balances(): Promise<readonly Balance[]> {
