@@ -52,6 +52,7 @@ import type { DeskSummary, DeskView } from './desk-view.ts';
 import { createEventLog, type EventLog } from './event-log.ts';
 import { liveReconciliation } from './live-recon.ts';
 import { scanOrphans } from './orphan-scan.ts';
+import { ShadowDesk } from './shadow-desk.ts';
 import type { Reconciliation } from './reconciliation.ts';
 import { auditHoldings, checkVenueHoldings, type VenueHoldings } from './venue-holdings.ts';
 import { resolveFees } from './venue-fees.ts';
@@ -303,6 +304,11 @@ export class Desk {
     const daily = new FileDailyStateStore(join(this.o.varDir, 'state'));
     for (const bot of config.bots) await daily.get(bot.id, clock.now());
     const { jsonl, log, writer } = await this.openStore();
+    // Shadow execution (execution.parity_interval_s): each bot's paper model beside its venue orders.
+    const shadows = await ShadowDesk.open({
+      varDir: this.o.varDir, clock, logger, tradePollMs: md.bookPollMs, snapshotIntervalMs: config.runtime.snapshotIntervalS * 1000,
+      flushEvery: config.runtime.flushEvery, flushIntervalMs: config.runtime.flushIntervalMs, liveSource: jsonl === null ? 'live (event sink)' : join(this.o.varDir, 'events'),
+    }, config.bots);
     const bus = this.o.bus ?? new InProcessBus();
     const adapters: CcxtExecutionAdapter[] = [];
     const byId = new Map<string, BotRuntime>();
@@ -334,7 +340,7 @@ export class Desk {
         log.append(deskProducerOf(this.o.name), { type: 'day.restored', ts: clock.now(), botId: bot.id, payload: { ...day } });
         logger.info({ bot: bot.id, dayStartMs: day.dayStartMs, equityOpen: day.equityOpen }, 'day counters restored');
       }
-      holder.runtime = this.makeRuntime(bot, clock, adapter, log, bus, clock, {
+      holder.runtime = this.makeRuntime(bot, clock, shadows?.wrap(bot, exchange, adapter) ?? adapter, shadows?.tap(log) ?? log, bus, clock, {
         day,
         ...(funding === null ? {} : { funding }),
         onDayState: (d) => void daily.put(bot.id, d).catch((e: unknown) => logger.warn({ err: e, bot: bot.id }, 'day counters not persisted')),
@@ -354,6 +360,7 @@ export class Desk {
     for (const b of books) recons.push(await this.prepareLiveBot(b, log, clock));
     for (const b of this.bots) b.start();
     for (const a of adapters) a.start();
+    shadows?.start();
     books.forEach((b, i) => recons[i]?.start(b.bot.execution.reconIntervalS * 1000));
     this.o.onLoaded?.(0);
     const feeds = books.map(({ bot, runtime, exchange }) =>
@@ -361,6 +368,7 @@ export class Desk {
         this.progress.nowMs = clock.now();
         this.progress.messages += 1;
         runtime.onBook(top);
+        shadows?.onBook(bot.id, top);
       }),
     );
     const endAt = this.o.durationS === undefined ? Infinity : start + this.o.durationS * 1000;
@@ -369,6 +377,7 @@ export class Desk {
     for (const r of recons) r?.stop();
     for (const f of feeds) f.unsubscribe();
     await this.finish({ endedBy, commands, adapters, log, jsonl, writer, bus, clock, deskProducer, startEventId: startEvent.eventId });
+    await shadows?.stop(endedBy); // the bots' last cancels are mirrored; then the final parity report
     return {
       schemaVersion: 1,
       config: this.o.configName,

@@ -11,6 +11,7 @@ import { Decimal } from '../domain/money/decimal.ts';
 import { type BinanceCredentials, binanceAuthenticate, binanceErr as err, mandatory } from './binance-auth.ts';
 import type { SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
 import { type FaultInjector, cancelUnderFaults } from './faults.ts';
+import { type PublicTradeTape, binanceAggTrades } from './public-trades.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
 export type { BinanceCredentials } from './binance-auth.ts';
@@ -22,6 +23,8 @@ export interface BinanceSpotOptions {
   readonly fees: { readonly maker: Decimal; readonly taker: Decimal };
   /** Fault injection: the dialect asks it about cancels racing fills and altered trade lists. */
   readonly faults?: FaultInjector;
+  /** The public trade tape `GET /api/v3/aggTrades` serves (public-trades.ts); without one the route is not served. */
+  readonly publicTrades?: PublicTradeTape;
 }
 
 const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
@@ -57,6 +60,9 @@ export class BinanceSpotDialect implements VenueDialect {
         return { status: 200, body: this.exchangeInfo() };
       case 'GET /api/v3/depth':
         return this.depth(req.params);
+      case 'GET /api/v3/aggTrades':
+        if (this.o.publicTrades === undefined) break;
+        return this.aggTrades(this.o.publicTrades, req.params);
       default:
         break;
     }
@@ -108,6 +114,11 @@ export class BinanceSpotDialect implements VenueDialect {
     const top = m.top;
     const lv = (xs: readonly { price: Decimal; size: Decimal }[]): string[][] => xs.slice(0, limit).map((l) => [l.price.toFixed(), l.size.toFixed()]);
     return { status: 200, body: { lastUpdateId: top?.ts ?? 0, bids: top ? lv(top.bids) : [], asks: top ? lv(top.asks) : [] } };
+  }
+
+  private aggTrades(tape: PublicTradeTape, p: URLSearchParams): SimResponse {
+    const m = this.marketOf(p);
+    return 'status' in m ? m : binanceAggTrades(tape, m.id, p);
   }
 
   // ── signed ─────────────────────────────────────────────────────────────────────────────────

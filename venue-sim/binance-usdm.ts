@@ -13,6 +13,7 @@ import { type BinanceCredentials, binanceAuthenticate, binanceErr as err, mandat
 import type { SimMarket, SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
 import { type FaultDefaultEndpoints, type FaultInjector, cancelUnderFaults } from './faults.ts';
 import { type IncomeType, type PerpAccount, type PositionRisk, SETTLE_ASSET } from './perp-account.ts';
+import { type PublicTradeTape, binanceAggTrades } from './public-trades.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
 export interface BinanceUsdmOptions {
@@ -22,6 +23,8 @@ export interface BinanceUsdmOptions {
   /** Maker and taker fee rates the commission endpoint reports (the matching model's own fees). */
   readonly fees: { readonly maker: Decimal; readonly taker: Decimal };
   readonly faults?: FaultInjector;
+  /** The public trade tape `GET /fapi/v1/aggTrades` serves (public-trades.ts); without one the route is not served. */
+  readonly publicTrades?: PublicTradeTape;
 }
 
 export const USDM_ROUTES = { order: '/fapi/v1/order', userTrades: 'GET /fapi/v1/userTrades' } as const;
@@ -66,6 +69,7 @@ export class BinanceUsdmDialect implements VenueDialect {
     'GET /fapi/v1/exchangeInfo': () => this.ok(this.exchangeInfo()),
     'GET /fapi/v1/depth': (p) => this.depth(p),
     'GET /fapi/v1/premiumIndex': (p) => this.premiumIndex(p),
+    'GET /fapi/v1/aggTrades': (p, route) => this.aggTrades(p, route),
   };
 
   private readonly signedRoutes: Readonly<Record<string, Handler>> = {
@@ -388,6 +392,13 @@ export class BinanceUsdmDialect implements VenueDialect {
   }
 
   // ── wire shapes ────────────────────────────────────────────────────────────────────────────
+
+  private aggTrades(p: URLSearchParams, route: string): SimResponse {
+    const tape = this.o.publicTrades;
+    if (tape === undefined) return err(404, -1000, `venue-sim (binance usdm) does not serve ${route}`);
+    const m = this.marketOf(p);
+    return 'status' in m ? m : binanceAggTrades(tape, m.id, p);
+  }
 
   private marketOf(p: URLSearchParams): SimMarket | SimResponse {
     const symbol = p.get('symbol');

@@ -19,6 +19,7 @@ import { accountJson, billJson, contractJson, fillJson, orderJson, positionJson 
 import type { SimMarket, SimOrder, VenueEngine } from './engine.ts';
 import { type FaultDefaultEndpoints, type FaultInjector, cancelUnderFaults } from './faults.ts';
 import { type IncomeEntry, type PerpAccount, SETTLE_ASSET } from './perp-account.ts';
+import { type PublicTradeTape, bitgetFillsHistory } from './public-trades.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
 export interface BitgetMixOptions {
@@ -28,6 +29,8 @@ export interface BitgetMixOptions {
   /** Maker and taker fee rates the contracts and the fee endpoint report (the matching model's own fees). */
   readonly fees: { readonly maker: Decimal; readonly taker: Decimal };
   readonly faults?: FaultInjector;
+  /** The public trade tape `GET /api/v2/mix/market/fills-history` serves (public-trades.ts); without one the route is not served. */
+  readonly publicTrades?: PublicTradeTape;
 }
 
 export const PRODUCT_TYPE = 'USDT-FUTURES';
@@ -72,6 +75,7 @@ export class BitgetMixDialect implements VenueDialect {
     'GET /api/v2/mix/market/current-fund-rate': (p) => this.perMarket(p, (m) => this.fundRate(m)),
     'GET /api/v2/mix/market/funding-time': (p) => this.perMarket(p, (m) => ({ symbol: m.id, nextFundingTime: String(this.account.funding.next(this.now())), ratePeriod: this.intervalHours() })),
     'GET /api/v2/mix/market/symbol-price': (p) => this.perMarket(p, (m) => this.symbolPrice(m)),
+    'GET /api/v2/mix/market/fills-history': (p, route) => this.publicFills(p, route),
   };
 
   private readonly signedRoutes: Readonly<Record<string, Handler>> = {
@@ -134,6 +138,13 @@ export class BitgetMixDialect implements VenueDialect {
   }
 
   /** The market `symbol` names, the product type checked. */
+  private publicFills(p: URLSearchParams, route: string): SimResponse {
+    const tape = this.o.publicTrades;
+    if (tape === undefined) return err('40404', `Request URL NOT FOUND: venue-sim (bitget usdt-futures) does not serve ${route}`, 404);
+    const m = this.marketOf(p);
+    return 'status' in m ? m : bitgetFillsHistory(tape, m.id, p, this.now());
+  }
+
   private marketOf(p: URLSearchParams): SimMarket | SimResponse {
     const bad = this.productType(p);
     if (bad !== null) return bad;

@@ -16,6 +16,7 @@ import {
 } from './bitget-auth.ts';
 import type { SimMarket, SimOrder, SimOrderStatus, SimTrade, VenueEngine } from './engine.ts';
 import { type FaultDefaultEndpoints, type FaultInjector, cancelUnderFaults } from './faults.ts';
+import { type PublicTradeTape, bitgetFillsHistory } from './public-trades.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
 export type { BitgetCredentials } from './bitget-auth.ts';
@@ -27,6 +28,8 @@ export interface BitgetSpotOptions {
   readonly fees: { readonly maker: Decimal; readonly taker: Decimal };
   /** Fault injection: the dialect asks it about cancels racing fills and altered trade lists. */
   readonly faults?: FaultInjector;
+  /** The public trade tape `GET /api/v2/spot/market/fills-history` serves (public-trades.ts); without one the route is not served. */
+  readonly publicTrades?: PublicTradeTape;
 }
 
 export const BITGET_ROUTES = {
@@ -80,6 +83,9 @@ export class BitgetSpotDialect implements VenueDialect {
         return this.ok([]);
       case 'GET /api/v2/spot/market/orderbook':
         return this.orderbook(p);
+      case 'GET /api/v2/spot/market/fills-history':
+        if (this.o.publicTrades === undefined) break;
+        return this.publicFills(this.o.publicTrades, p);
       default:
         break;
     }
@@ -209,6 +215,11 @@ export class BitgetSpotDialect implements VenueDialect {
   }
 
   // ── wire shapes ────────────────────────────────────────────────────────────────────────────
+
+  private publicFills(tape: PublicTradeTape, p: URLSearchParams): SimResponse {
+    const m = this.marketOf(p);
+    return 'status' in m ? m : bitgetFillsHistory(tape, m.id, p, this.o.engine.now());
+  }
 
   private marketOf(p: URLSearchParams): SimMarket | SimResponse {
     const symbol = p.get('symbol');

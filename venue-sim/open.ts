@@ -1,6 +1,6 @@
 /**
  * Opens a venue simulator: reads the captures (grouped into markets by the symbol their
- * messages carry), builds one paper fill model per market on the wall clock, the engine with
+ * messages carry), builds one paper fill model per market on the wall clock (recording the trades it is fed on the public trade tape), the engine with
  * the funded account, the replay, the fault injector (its spec from a file or given; empty by
  * default, changed at run time through `/__sim/faults`; it reaches the engine for the matching
  * faults, delayedFills and partialFills), and the HTTP server speaking the
@@ -8,7 +8,6 @@
  * USDT-M perpetuals over a margin account, its funding schedule and the `/__sim/funding` and
  * `/__sim/transfer` control endpoints).
  */
-import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
 import { WallClock } from '../adapters/clock/wall-clock.ts';
 import { PAPER_DEFAULTS, type PaperConfig } from '../domain/paper/config.ts';
 import type { CaptureMessage } from '../domain/market/index.ts';
@@ -27,6 +26,7 @@ import { FundingSchedule, type FundingOptions } from './funding.ts';
 import { type PerpParams, type SimVenue, perpMarket, spotMarket } from './markets.ts';
 import { PerpAccount, SETTLE_ASSET } from './perp-account.ts';
 import { FUNDING_CONTROL_PATH, TRANSFER_CONTROL_PATH, fundingControl, transferControl } from './perp-control.ts';
+import { PublicTradeTape, TapedPaperAdapter } from './public-trades.ts';
 import { CaptureReplay } from './replay.ts';
 import { type SimControl, startSimServer, type RunningSimServer, type VenueDialect } from './server.ts';
 
@@ -75,6 +75,8 @@ export interface VenueSim {
   readonly faults: FaultInjector;
   /** The margin account (perpetuals only). */
   readonly account?: PerpAccount;
+  /** The public trades the replay played, as the public-trades endpoints serve them. */
+  readonly publicTrades: PublicTradeTape;
   close(): Promise<void>;
 }
 
@@ -103,13 +105,14 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
   const markets: SimMarket[] = [];
   const perpParams: { market: SimMarket; params: PerpParams }[] = [];
   const feeds: { market: SimMarket; messages: CaptureMessage[] }[] = [];
+  const publicTrades = new PublicTradeTape(() => clock.now());
   for (const [symbol, messages] of bySymbol) {
     // A perpetual market may replay a spot capture or a USDⓈ-M one; the replay picks the
     // capture's own depth sequencing rule (replay.ts), the rules are the perpetual's.
     const perpSpec = perp ? perpMarket(o.venue, symbol) : undefined;
     const spec = perpSpec ?? spotMarket(o.venue, symbol);
     messages.sort((a, b) => a.ts - b.ts);
-    const market: SimMarket = { id: spec.id, rules: spec.rules, adapter: new PaperExecutionAdapter({ clock, rules: spec.rules, config: paper }), top: null };
+    const market: SimMarket = { id: spec.id, rules: spec.rules, adapter: new TapedPaperAdapter({ clock, rules: spec.rules, config: paper }, publicTrades, spec.id), top: null };
     markets.push(market);
     feeds.push({ market, messages });
     if (perpSpec !== undefined) perpParams.push({ market, params: perpSpec.perp });
@@ -141,17 +144,17 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
     controls[TRANSFER_CONTROL_PATH] = transferControl(account);
     if (o.venue === 'bitget') {
       faults = new BitgetFaultInjector({ ...injectorOptions, defaultEndpoints: BITGET_MIX_FAULT_ENDPOINTS });
-      dialect = new BitgetMixDialect({ engine, account, credentials, fees, faults });
+      dialect = new BitgetMixDialect({ engine, account, credentials, fees, faults, publicTrades });
     } else {
       faults = new FaultInjector({ ...injectorOptions, defaultEndpoints: USDM_FAULT_ENDPOINTS });
-      dialect = new BinanceUsdmDialect({ engine, account, credentials, fees, faults });
+      dialect = new BinanceUsdmDialect({ engine, account, credentials, fees, faults, publicTrades });
     }
   } else if (o.venue === 'bitget') {
     faults = new BitgetFaultInjector({ ...injectorOptions, defaultEndpoints: BITGET_SPOT_FAULT_ENDPOINTS });
-    dialect = new BitgetSpotDialect({ engine, credentials, fees, faults });
+    dialect = new BitgetSpotDialect({ engine, credentials, fees, faults, publicTrades });
   } else {
     faults = new FaultInjector(injectorOptions);
-    dialect = new BinanceSpotDialect({ engine, credentials, fees, faults });
+    dialect = new BinanceSpotDialect({ engine, credentials, fees, faults, publicTrades });
   }
   let server: RunningSimServer;
   try {
@@ -169,6 +172,7 @@ export async function openVenueSim(o: VenueSimOptions): Promise<VenueSim> {
     replay,
     faults,
     ...(account !== undefined ? { account } : {}),
+    publicTrades,
     close: async () => {
       stopFunding();
       replay.stop();

@@ -48,6 +48,11 @@ export const executionSchema = strictObject(
     }),
     funding_poll_s: intField('[1,3600]', { def: 60, src: 'desk', doc: "ccxt perps only. Seconds between two reads of the venue's funding rate (priced by the edge model) and of the account's funding payments (booked in the bot's ledger by the venue's id)." }),
     recon_interval_s: intField('[0,86400]', { def: 60, src: 'desk', doc: "ccxt only. Seconds between two scheduled reconciliations of the bot against the venue (open orders, fills by trade id, balance changes since start); a critical finding soft-pauses the bot (reason `reconciliation`). 0 = off." }),
+    parity_interval_s: intField('[0,86400]', {
+      def: 3600,
+      src: 'desk',
+      doc: "ccxt only. Shadow execution: the bot's `paper` model runs beside it on the venue's books and public trades, every order mirrored into it (events in `<var>/shadow/events`); every this many seconds, and at stop, the live desk compares live and shadow (fill ratio, slippage, reject rate, realized PnL per window of this length, against the versioned parity thresholds) and writes `<var>/reports/parity/<UTC day>/parity.json` and `latest.json`. A FAIL is a logged warning: it never pauses the bot (parity is evidence for the promotion gates). 0 = no shadow and no parity.",
+    }),
   },
   'an execution section',
 );
@@ -70,8 +75,10 @@ export interface ExecutionConfig {
   readonly fundingPollS: number;
   /** Seconds between scheduled reconciliations; 0 = off. */
   readonly reconIntervalS: number;
+  /** Seconds between two parity reports of the bot's shadow execution (also the window length); 0 = no shadow. */
+  readonly parityIntervalS: number;
 }
 
 export function toExecutionConfig(e: ExecutionFile): ExecutionConfig {
-  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, apiPassphraseEnv: e.api_passphrase_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, fundingPollS: e.funding_poll_s, feeSource: e.fee_source, reconIntervalS: e.recon_interval_s };
+  return { kind: e.kind, url: e.url ?? null, apiKeyEnv: e.api_key_env, apiSecretEnv: e.api_secret_env, apiPassphraseEnv: e.api_passphrase_env, pollIntervalMs: e.poll_interval_ms, rateLimitPerS: e.rate_limit_per_s, orphanPolicy: e.orphan_policy, fundingPollS: e.funding_poll_s, feeSource: e.fee_source, reconIntervalS: e.recon_interval_s, parityIntervalS: e.parity_interval_s };
 }
