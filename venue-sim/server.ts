@@ -159,6 +159,11 @@ export async function startSimServer(dialect: VenueDialect, opts: SimServerOptio
   const server = createServer((req, res) => {
     void serve(req, res);
   });
+  // Idle keep-alive connections live 2 minutes, as at a venue's edge. Node's default (5 s) lets a
+  // client whose event loop was busy for a few seconds reuse a socket the server has just closed
+  // ("other side closed"): a failure of the simulator, not of the venue it plays.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => resolve());

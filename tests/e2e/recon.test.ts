@@ -56,6 +56,10 @@ describe('desk recon --once (CLI)', () => {
   it('exit 1 with no ledger after a taking trade: every venue trade is missing (critical), the resting order an orphan; --json', async () => {
     const ob = await ex.fetchOrderBook('BTC/USDT');
     const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, Math.round(((ob.asks[0]?.[0] as number) + 50) * 100) / 100, { clientOrderId: 'e2e-take-1' });
+    // A taking order fills in pieces as the replayed book moves: wait until it is done.
+    const deadline = Date.now() + 20_000;
+    while ((await ex.fetchOrder(String(o.id), 'BTC/USDT')).status === 'open' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect((await ex.fetchOrder(String(o.id), 'BTC/USDT')).status).toBe('closed');
     const trades = (await ex.fetchMyTrades('BTC/USDT')).filter((t) => t.order === o.id);
     expect(trades.length).toBeGreaterThan(0);
     const r = recon(['--json', '--bot', 'btc-e2e']);
