@@ -11,6 +11,7 @@ import { Decimal } from '../domain/money/decimal.ts';
 import { type BinanceCredentials, binanceAuthenticate, binanceErr as err, mandatory } from './binance-auth.ts';
 import type { SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
 import { type FaultInjector, cancelUnderFaults } from './faults.ts';
+import { binanceKlines } from './klines.ts';
 import { type PublicTradeTape, binanceAggTrades } from './public-trades.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
@@ -23,7 +24,7 @@ export interface BinanceSpotOptions {
   readonly fees: { readonly maker: Decimal; readonly taker: Decimal };
   /** Fault injection: the dialect asks it about cancels racing fills and altered trade lists. */
   readonly faults?: FaultInjector;
-  /** The public trade tape `GET /api/v3/aggTrades` serves (public-trades.ts); without one the route is not served. */
+  /** The public trade tape `GET /api/v3/aggTrades` and `GET /api/v3/klines` serve (public-trades.ts, klines.ts); without one neither route is served. */
   readonly publicTrades?: PublicTradeTape;
 }
 
@@ -63,6 +64,9 @@ export class BinanceSpotDialect implements VenueDialect {
       case 'GET /api/v3/aggTrades':
         if (this.o.publicTrades === undefined) break;
         return this.aggTrades(this.o.publicTrades, req.params);
+      case 'GET /api/v3/klines':
+        if (this.o.publicTrades === undefined) break;
+        return this.klines(this.o.publicTrades, req.params);
       default:
         break;
     }
@@ -119,6 +123,11 @@ export class BinanceSpotDialect implements VenueDialect {
   private aggTrades(tape: PublicTradeTape, p: URLSearchParams): SimResponse {
     const m = this.marketOf(p);
     return 'status' in m ? m : binanceAggTrades(tape, m.id, p);
+  }
+
+  private klines(tape: PublicTradeTape, p: URLSearchParams): SimResponse {
+    const m = this.marketOf(p);
+    return 'status' in m ? m : binanceKlines(tape, m.id, p, this.o.engine.now());
   }
 
   // ── signed ─────────────────────────────────────────────────────────────────────────────────

@@ -5,8 +5,7 @@
  * from its history and booked once each; reconciliation compares wallet and position; a position
  * the bot does not know refuses the start.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Exchange } from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { parseConfigText } from '../../config/load.ts';
 import type { DeskConfig } from '../../config/schema/desk.ts';
 import { Decimal } from '../../domain/money/decimal.ts';
 import { silentLogger } from '../../otel/logger.ts';
+import { events, tempVarDir, until } from './live.helpers.ts';
 import { bitgetSwapSimClient, usdmSimClient } from '../../venue-sim/ccxt-client.fixtures.ts';
 import { type VenueSim, openVenueSim } from '../../venue-sim/open.ts';
 
@@ -29,11 +29,6 @@ const RULES: Record<Venue, string> = {
   bitget: 'tick_size: "0.1", lot_step: "0.001", min_amount: "0.001", min_notional: "5"',
 };
 
-interface Envelope {
-  readonly type: string;
-  readonly botId?: string;
-  readonly payload: Record<string, unknown>;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -88,34 +83,13 @@ bots:
   return r.config;
 }
 
-async function events(varDir: string): Promise<Envelope[]> {
-  const dir = join(varDir, 'events');
-  const out: Envelope[] = [];
-  for (const f of (await readdir(dir).catch(() => [] as string[])).filter((x) => x.endsWith('.jsonl')).sort()) {
-    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n')) if (line !== '') out.push(JSON.parse(line) as Envelope);
-  }
-  return out;
-}
 
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
-async function newVarDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'live-desk-perp-'));
-  cleanups.push(() => rm(d, { recursive: true, force: true }));
-  return d;
-}
 
 describe('live desk on a perp (venue simulator: Binance USDⓈ-M, Bitget USDT-M)', () => {
   it.each(['binance', 'bitget'] as const)('%s: sets the leverage, quotes both sides from flat, books the venue funding once each by id, and reconciles wallet and position', async (venue) => {
     const { sim, ex } = await startSim(2, venue);
-    const varDir = await newVarDir();
+    const varDir = await tempVarDir('live-desk-perp-', cleanups);
     const desk = new Desk({ config: configFor(sim.url, { venue }), configName: 'live-desk-perp.yaml', speed: 1, durationS: 60, varDir, logger: silentLogger(), env: ENV });
     const done = desk.run();
     expect(await until(() => desk.runtimes[0] !== undefined, 10_000)).toBe(true);
@@ -159,7 +133,7 @@ describe('live desk on a perp (venue simulator: Binance USDⓈ-M, Bitget USDT-M)
     expect(await until(async () => (await ex.fetchPositions([SYMBOL])).some((p) => (p.contracts ?? 0) > 0), 5_000)).toBe(true);
     await ex.cancelAllOrders(SYMBOL);
     const held = String((await ex.fetchPositions([SYMBOL])).find((p) => (p.contracts ?? 0) > 0)?.contracts);
-    const varDir = await newVarDir();
+    const varDir = await tempVarDir('live-desk-perp-', cleanups);
     const desk = new Desk({ config: configFor(sim.url), configName: 'live-desk-perp.yaml', speed: 1, durationS: 5, varDir, logger: silentLogger(), env: ENV });
     const err = await desk.run().then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(VenueConfigError);

@@ -5,8 +5,7 @@
  * scheduled reconciliation — clean on a clean run, critical under injected phantom trades (the
  * bot soft-pauses with reason `reconciliation`), lifted once the fault is cleared.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Exchange } from 'ccxt';
 import { pino } from 'pino';
@@ -16,6 +15,7 @@ import { parseConfigText } from '../../config/load.ts';
 import type { DeskConfig } from '../../config/schema/desk.ts';
 import { Decimal } from '../../domain/money/decimal.ts';
 import { silentLogger } from '../../otel/logger.ts';
+import { events, tempVarDir, until } from './live.helpers.ts';
 import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
 import { type VenueSim, openVenueSim } from '../../venue-sim/open.ts';
 
@@ -23,11 +23,6 @@ const DATA = join(resolve(import.meta.dirname, '..', '..'), 'data', 'binance-spo
 const SYMBOL = 'BTC/USDT';
 const ENV = { DESK_VENUE_API_KEY: 'test-key', DESK_VENUE_API_SECRET: 'test-secret' };
 
-interface Envelope {
-  readonly type: string;
-  readonly botId?: string;
-  readonly payload: Record<string, unknown>;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -75,23 +70,7 @@ bots:
   return r.config;
 }
 
-async function events(varDir: string): Promise<Envelope[]> {
-  const dir = join(varDir, 'events');
-  const out: Envelope[] = [];
-  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.jsonl')).sort()) {
-    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n')) if (line !== '') out.push(JSON.parse(line) as Envelope);
-  }
-  return out;
-}
 
-async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await cond()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
 
 /** Places a resting buy far below the market with the given client id; returns its venue id. */
 async function restingBuy(ex: Exchange, clientOrderId: string): Promise<string> {
@@ -106,18 +85,13 @@ async function putFaults(url: string, spec: unknown): Promise<void> {
   expect(r.status, await r.text()).toBe(200);
 }
 
-async function newVarDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'live-desk-'));
-  cleanups.push(() => rm(d, { recursive: true, force: true }));
-  return d;
-}
 
 describe('live desk on the venue simulator', () => {
   it('cancels its own orphans before quoting, leaves a foreign order alone, takes its fees from the venue, and reconciliation holds and lifts the bot', async () => {
     const { sim, ex } = await startSim();
     const orphanId = await restingBuy(ex, 'btc-sim-lx0old-7');
     const foreignId = await restingBuy(ex, 'manual-hedge-1');
-    const varDir = await newVarDir();
+    const varDir = await tempVarDir('live-desk-', cleanups);
     const logs: string[] = [];
     const logger = pino({ level: 'info' }, { write: (s: string) => void logs.push(s) });
     const desk = new Desk({ config: configFor(sim.url, 'orphan_policy: cancel, recon_interval_s: 1'), configName: 'live-desk.yaml', speed: 1, durationS: 60, varDir, logger, env: ENV });
@@ -169,7 +143,7 @@ describe('live desk on the venue simulator', () => {
   it('with orphan_policy adopt keeps its orphan open and tracked, and cancels it at stop', async () => {
     const { sim, ex } = await startSim();
     const orphanId = await restingBuy(ex, 'btc-sim-lx0old-3');
-    const varDir = await newVarDir();
+    const varDir = await tempVarDir('live-desk-', cleanups);
     const logs: string[] = [];
     const logger = pino({ level: 'info' }, { write: (s: string) => void logs.push(s) });
     const desk = new Desk({ config: configFor(sim.url, 'orphan_policy: adopt, recon_interval_s: 1'), configName: 'live-desk.yaml', speed: 1, durationS: 60, varDir, logger, env: ENV });

@@ -70,7 +70,7 @@ beforeAll(async () => {
   expect(example).toContain('url: http://127.0.0.1:18080');
   const config = join(tmp, 'desk.venue-sim.yaml');
   // The simulator's URL; and a 1-bar ATR / 2-bar EMA on 1 s bars, so that the bot quotes (places
-  // orders through ccxt with the key) ~4 s into the 12 s run instead of after ~15 s of warm-up.
+  // orders through ccxt with the key) a few seconds into the run instead of after ~15 s of warm-up.
   expect(example).toMatch(/^ {6}ema_period: 10$/m);
   expect(example).toMatch(/^ {6}atr_period: 5$/m);
   await writeFile(config, example.replaceAll('http://127.0.0.1:18080', simUrl).replace(/^ {6}ema_period: 10$/m, '      ema_period: 2').replace(/^ {6}atr_period: 5$/m, '      atr_period: 1'));
@@ -82,7 +82,8 @@ beforeAll(async () => {
 
   // The live desk (first: the replay's opening minutes are the ones the short warm-up is tuned
   // on), then a reconciliation of the account it traded.
-  await run('up', ['up', '--config', config, '--duration', '12', '--var', varDir, '--no-view'], { ...venueEnv, ...otel }, 40_000);
+  // 25 s: the bot quotes ~4 s in on an idle machine, later when the tests run two at a time.
+  await run('up', ['up', '--config', config, '--duration', '25', '--var', varDir, '--no-view'], { ...venueEnv, ...otel }, 60_000);
   await run('recon', ['recon', '--once', '--venue', 'binance', '--url', simUrl, '--symbol', 'BTC/USDT', '--out', reportDir], venueEnv, 20_000);
   // Then the error paths: a refused signature through recon and through desk up.
   await run('recon (refused secret)', ['recon', '--once', '--venue', 'binance', '--url', simUrl, '--symbol', 'BTC/USDT', '--out', join(tmp, 'report-refused')], { DESK_VENUE_API_KEY: KEY, DESK_VENUE_API_SECRET: WRONG_SECRET }, 20_000);
@@ -94,7 +95,7 @@ beforeAll(async () => {
   outputs.push({ name: 'venue-sim', stdout: simExit.stdout, stderr: simExit.stderr, code: simExit.code });
   events = await readEvents(join(varDir, 'events'));
   spanBodies = receiver.received;
-}, 90_000);
+}, 150_000);
 
 afterAll(async () => {
   if (sim !== undefined && sim.child.exitCode === null && sim.child.signalCode === null) sim.child.kill('SIGKILL');

@@ -5,7 +5,7 @@
  * client id, and the parity report of live vs shadow is written every `parity_interval_s` and at
  * stop, with fill ratio and reject rate measured.
  */
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,16 +16,11 @@ import { Decimal } from '../../domain/money/decimal.ts';
 import { silentLogger } from '../../otel/logger.ts';
 import type { ParityReport } from '../../validation/parity.ts';
 import { openVenueSim } from '../../venue-sim/open.ts';
+import { type Envelope, readEventsDir } from './live.helpers.ts';
 
 const DATA = join(resolve(import.meta.dirname, '..', '..'), 'data', 'binance-spot-20240808', 'btcusdt_20240808.gz');
 const ENV = { DESK_VENUE_API_KEY: 'test-key', DESK_VENUE_API_SECRET: 'test-secret' };
 
-interface Envelope {
-  readonly type: string;
-  readonly ts: number;
-  readonly botId?: string;
-  readonly payload: Record<string, unknown>;
-}
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -64,13 +59,6 @@ bots:
   return r.config;
 }
 
-async function events(dir: string): Promise<Envelope[]> {
-  const out: Envelope[] = [];
-  for (const f of (await readdir(dir)).filter((x) => x.endsWith('.jsonl')).sort()) {
-    for (const line of (await readFile(join(dir, f), 'utf8')).split('\n')) if (line !== '') out.push(JSON.parse(line) as Envelope);
-  }
-  return out;
-}
 
 const readReport = async (file: string): Promise<ParityReport | null> => JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as ParityReport | null;
 
@@ -103,8 +91,8 @@ describe('shadow execution on the live desk', () => {
     const summary = await done;
     expect(['SIGTERM', 'duration']).toContain(summary.endedBy);
 
-    const live = (await events(join(varDir, 'events'))).filter((e) => e.botId === 'btc-shadow');
-    const shadow = await events(join(varDir, 'shadow', 'events'));
+    const live = (await readEventsDir(join(varDir, 'events'))).filter((e) => e.botId === 'btc-shadow');
+    const shadow = await readEventsDir(join(varDir, 'shadow', 'events'));
     const ids = (xs: Envelope[]): string[] => xs.filter((e) => e.type === 'order.created').map((e) => String(e.payload['clientOrderId']));
     const liveIds = ids(live);
     expect(liveIds.length).toBeGreaterThan(0);

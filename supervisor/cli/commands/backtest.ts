@@ -2,6 +2,9 @@
  * `desk backtest` — runs one strategy over recorded market data (an L2 capture, OHLCV CSV/JSON
  * or the desk's event store) through the backtest harness and writes `<out>/summary.json` and
  * `<out>/bars.jsonl` (docs/backtest.md). Same inputs ⇒ byte-identical summary.json.
+ * With `--fetch <venue>:<symbol>:<timeframe>` instead of `--data`, the OHLCV of [--start, --end)
+ * is fetched through ccxt into a cache pinned by content hash (backtest/data/ohlcv-fetch-cache.ts)
+ * and the cached file is the run's `ohlcv-json` data; a later run reads the cache, not the venue.
  *
  * Exit codes: 0 the report was written; 2 bad input (a flag, the config, the data — the message
  * names the flag, the config field or the data finding); 1 a failure.
@@ -13,6 +16,10 @@ import { DataError, DataReadError } from '../../../backtest/data/errors.ts';
 import { type BacktestOutcome, FILL_MODELS, type OhlcvFillModel, runBacktest, STRATEGY_NAMES } from '../../../backtest/run.ts';
 import { summaryText } from '../../../backtest/report.ts';
 import type { DataFormat } from '../../../backtest/types.ts';
+import { CacheIntegrityError } from '../../../backtest/data/errors.ts';
+import { cachePath, fetchOhlcvCached } from '../../../backtest/data/ohlcv-fetch-cache.ts';
+import { createCcxtExchange } from '../../../adapters/venue/ccxt-venue.ts';
+import { VENUES, type Venue } from '../../../config/schema/instrument.ts';
 import { CliError, EXIT, processIo } from '../io.ts';
 import type { CommandContext, RegisterCommand } from '../main.ts';
 
@@ -26,7 +33,10 @@ interface BacktestFlags {
   readonly config?: string;
   readonly strategyConfig?: string;
   readonly bot?: string;
-  readonly data: string[];
+  readonly data?: string[];
+  readonly fetch?: string;
+  readonly url?: string;
+  readonly cache?: string;
   readonly format: string;
   readonly start?: string;
   readonly end?: string;
@@ -74,6 +84,50 @@ function progressBar(ctx: CommandContext, quiet: boolean): { onProgress?: (f: nu
   };
 }
 
+/** The default `--cache`: fetched OHLCV, `<venue>/<symbol>/<timeframe>/<since>-<until>.json` (+ `.sha256`). */
+export const DEFAULT_OHLCV_CACHE = 'var/cache/ohlcv';
+
+export interface FetchSpec {
+  readonly venue: Venue;
+  /** ccxt unified symbol (`BTC/USDT`; `BTC/USDT:USDT` is a USDT-settled perp). */
+  readonly symbol: string;
+  readonly timeframe: string;
+}
+
+/** `--fetch <venue>:<symbol>:<timeframe>`, e.g. `binance:BTC/USDT:1m` (the symbol may hold `:`, as a perp's does). */
+export function parseFetchSpec(v: string): FetchSpec {
+  const first = v.indexOf(':');
+  const last = v.lastIndexOf(':');
+  const venue = v.slice(0, first);
+  const symbol = v.slice(first + 1, last);
+  const timeframe = v.slice(last + 1);
+  if (first < 0 || first === last || !(VENUES as readonly string[]).includes(venue) || !/^[A-Z0-9]+\/[A-Z0-9]+(:[A-Z0-9]+)?$/.test(symbol) || !/^\d+[smhdwM]$/.test(timeframe)) {
+    throw new CliError(`--fetch: expected <venue>:<symbol>:<timeframe> with venue one of ${VENUES.join(', ')} (e.g. binance:BTC/USDT:1m), got ${JSON.stringify(v)}`);
+  }
+  return { venue: venue as Venue, symbol, timeframe };
+}
+
+/**
+ * Fetches (or reads from the cache) the OHLCV of `--fetch` over [start, end); the cached file and
+ * that file as the user would name it (under `--cache` as given).
+ */
+async function fetchData(flags: BacktestFlags, spec: FetchSpec, start: number, end: number, local: (p: string) => string): Promise<{ file: string; given: string }> {
+  const cacheGiven = flags.cache ?? DEFAULT_OHLCV_CACHE;
+  const key = { venue: spec.venue, symbol: spec.symbol, timeframe: spec.timeframe, since: start, until: end };
+  const given = cachePath({ ...key, cacheDir: cacheGiven });
+  // Public market data: no credentials (ccxt signs nothing it sends to public endpoints). Bitget's
+  // builder insists on a passphrase; a placeholder is never sent.
+  const exchange = createCcxtExchange({ venue: spec.venue, market: spec.symbol.includes(':') ? 'perp' : 'spot', url: flags.url ?? null, apiKey: '', secret: '', password: 'public-data', enableRateLimit: true });
+  try {
+    const r = await fetchOhlcvCached({ exchange, ...key, cacheDir: local(cacheGiven) });
+    return { file: r.path, given };
+  } catch (e) {
+    if (e instanceof CacheIntegrityError) throw new CliError(`--fetch: ${e.message}`, EXIT.invalid, { cause: e });
+    const where = flags.url !== undefined ? ` at ${flags.url}` : '';
+    throw new CliError(`--fetch: cannot fetch ${spec.symbol} ${spec.timeframe} OHLCV from ${spec.venue}${where}: ${e instanceof Error ? e.message : String(e)}`, EXIT.failure, { cause: e });
+  }
+}
+
 const pct = (v: string): string => `${(Number(v) * 100).toFixed(2)}%`;
 const signed = (v: string): string => `${Number(v) >= 0 ? '+' : ''}${Number(v).toFixed(2)}`;
 
@@ -97,6 +151,20 @@ async function run(flags: BacktestFlags, ctx: CommandContext): Promise<void> {
   const start = parseTime('--start', flags.start);
   const end = parseTime('--end', flags.end);
   if (start !== undefined && end !== undefined && end <= start) throw new CliError(`--end: expected a time after --start (${new Date(start).toISOString()}), got ${new Date(end).toISOString()}`);
+  if ((flags.data === undefined) === (flags.fetch === undefined)) throw new CliError('--data, --fetch: give exactly one of them (files to read, or <venue>:<symbol>:<timeframe> to fetch)');
+  let files = (flags.data ?? []).map(local);
+  let filesGiven = flags.data ?? [];
+  let dataFormat = format as DataFormat | 'auto';
+  if (flags.fetch !== undefined) {
+    const spec = parseFetchSpec(flags.fetch);
+    if (start === undefined || end === undefined) throw new CliError(`--fetch: needs --start and --end (the range to fetch)`);
+    const fetched = await fetchData(flags, spec, start, end, local);
+    files = [fetched.file];
+    filesGiven = [fetched.given];
+    dataFormat = 'ohlcv-json';
+  } else if (flags.url !== undefined || flags.cache !== undefined) {
+    throw new CliError(`${flags.url !== undefined ? '--url' : '--cache'}: only with --fetch`);
+  }
   const configName = flags.config ?? DEFAULT_BACKTEST_CONFIG;
   const configPath = flags.config === undefined ? join(PACKAGE_ROOT, DEFAULT_BACKTEST_CONFIG) : local(flags.config);
   const progress = progressBar(ctx, flags.json === true);
@@ -108,9 +176,9 @@ async function run(flags: BacktestFlags, ctx: CommandContext): Promise<void> {
       configName,
       ...(flags.strategyConfig !== undefined ? { strategyConfig: { path: local(flags.strategyConfig), name: flags.strategyConfig } } : {}),
       ...(flags.bot !== undefined ? { botId: flags.bot } : {}),
-      files: flags.data.map(local),
-      filesGiven: flags.data,
-      format: format as DataFormat | 'auto',
+      files,
+      filesGiven,
+      format: dataFormat,
       ...(start !== undefined ? { start } : {}),
       ...(end !== undefined ? { end } : {}),
       ...(fillModel !== undefined ? { fillModel } : {}),
@@ -136,7 +204,10 @@ export const registerBacktest: RegisterCommand = (program, ctx) => {
     .command('backtest')
     .description('run a strategy over recorded market data (L2 capture, OHLCV csv/json, event store) and write summary.json + bars.jsonl')
     .requiredOption('--strategy <name>', `strategy: ${STRATEGY_NAMES.join(' | ')}`)
-    .requiredOption('--data <file...>', 'market data files, read as one stream (a capture, OHLCV csv/json, or an events directory)')
+    .option('--data <file...>', 'market data files, read as one stream (a capture, OHLCV csv/json, or an events directory); or --fetch')
+    .option('--fetch <venue:symbol:timeframe>', 'instead of --data: OHLCV of [--start, --end) fetched through ccxt (e.g. binance:BTC/USDT:1m) into a cache pinned by content hash')
+    .option('--url <base>', 'with --fetch: the venue API host to use (e.g. the venue simulator)')
+    .option('--cache <dir>', `with --fetch: the OHLCV cache directory (default ${DEFAULT_OHLCV_CACHE})`)
     .requiredOption('--out <dir>', 'directory for summary.json and bars.jsonl')
     .option('--config <file>', `desk or bot file: instrument, paper fees and start holdings, the EPP's parameters (default: ${DEFAULT_BACKTEST_CONFIG})`)
     .option('--strategy-config <file>', 'parameters of a non-EPP strategy (YAML/JSON; ma-cross: fast_period, slow_period, amount)')
