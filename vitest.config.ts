@@ -6,8 +6,8 @@ export default defineConfig({
     exclude: ['node_modules/**', 'dist/**'],
     testTimeout: 60_000,
     pool: 'forks',
-    // Two workers on a 2-core machine: most of the slow tests wait on simulators, NATS and child
-    // processes rather than compute, so two files at a time nearly halves the suite's wall time.
-    maxWorkers: 2,
+    // One file at a time: the multi-process NATS and live-venue tests are timing-sensitive, and two
+    // files at a time on a 2-core machine made them flaky (a missed heartbeat, a late warm-up).
+    maxWorkers: 1,
   },
 });
