@@ -58,6 +58,10 @@ export class BotOrders {
   private readonly orders = new Map<ClientOrderId, TrackedOrder>();
   /** Venue-wide cancels in flight; `settled` waits for them. */
   private readonly sweeps = new Set<Promise<void>>();
+  /** Per-order venue calls (place, cancel) not settled yet: a stopping bot waits for them. */
+  private readonly inflight = new Set<Promise<unknown>>();
+  /** Set by `stopAll`: the bot's event log may be closed, so late outcomes are no longer recorded. */
+  private closed = false;
   readonly counts = { placed: 0, acked: 0, rejected: 0, cancelled: 0, failed: 0, insideBook: 0 };
 
   constructor(private readonly d: BotOrdersDeps) {}
@@ -86,14 +90,26 @@ export class BotOrders {
     return [...this.orders].map(([clientOrderId, t]) => ({ clientOrderId, side: t.side, price: t.price, amount: t.amount, filled: t.amount.minus(t.remaining) }));
   }
 
-  /** Resolves once every venue-wide cancel started so far has settled. */
+  /**
+   * Resolves once every venue call started so far — venue-wide cancels, and each order's place
+   * and cancel — has settled, including calls started while waiting (a settled place can lead
+   * to a cancel). A stopping bot waits here so no outcome arrives after its log is closed.
+   */
   async settled(): Promise<void> {
-    await Promise.all([...this.sweeps]);
+    while (this.sweeps.size + this.inflight.size > 0) await Promise.allSettled([...this.sweeps, ...this.inflight]);
   }
 
-  /** Stops every order machine still running (the bot is stopping). */
+  /** Stops every order machine still running (the bot is stopping); later outcomes are dropped. */
   stopAll(): void {
+    this.closed = true;
     for (const t of this.orders.values()) t.actor.stop();
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inflight.add(p);
+    const done = (): void => void this.inflight.delete(p);
+    p.then(done, done);
+    return p;
   }
 
   /** Performs a place decision: an order machine whose PendingNew entry names the submit. */
@@ -116,10 +132,10 @@ export class BotOrders {
     this.d.metrics?.countOrder(this.d.botId, 'placed');
     // The machine names the submit on entry to PendingNew; this is where it is performed.
     actor.on('effect.submit', () => {
-      adapter.place({ clientOrderId: d.clientOrderId, symbol: this.d.symbol, side: d.side, price: d.price, amount: d.amount, postOnly: d.postOnly }).catch((error: unknown) => {
+      this.track(adapter.place({ clientOrderId: d.clientOrderId, symbol: this.d.symbol, side: d.side, price: d.price, amount: d.amount, postOnly: d.postOnly })).catch((error: unknown) => {
         this.d.onFault?.(`bot ${this.d.botId}: place ${d.clientOrderId} failed`, error);
         const t = this.orders.get(d.clientOrderId);
-        if (t === undefined) return;
+        if (t === undefined || this.closed) return;
         t.actor.send({ type: 'order.failed', reason: error instanceof Error ? error.message : String(error) });
         this.orderEvent(d.clientOrderId, t, 'order.failed', { error: error instanceof Error ? error.message : String(error) });
         this.finish(d.clientOrderId, t);
@@ -147,9 +163,9 @@ export class BotOrders {
   }
 
   private sendCancel(id: ClientOrderId): void {
-    this.d.adapter.cancel(id).then(
+    this.track(this.d.adapter.cancel(id)).then(
       (outcome) => {
-        if (outcome.type !== 'order.cancel_reject') return; // the cancellation itself came through updates$
+        if (outcome.type !== 'order.cancel_reject' || this.closed) return; // the cancellation itself came through updates$
         const t = this.orders.get(id);
         if (t === undefined) return;
         t.cancelling = false;
@@ -243,6 +259,7 @@ export class BotOrders {
   }
 
   private orderEvent(id: ClientOrderId, t: TrackedOrder, type: string, payload: Record<string, unknown>): void {
+    if (this.closed) return; // after stop: the log is closed; the next start reconciles with the venue
     const e = this.d.emit(type, { clientOrderId: id, ...payload }, { correlationId: t.correlationId, causationId: t.lastEventId });
     t.lastEventId = e.eventId;
   }
