@@ -168,8 +168,15 @@ describe('PortfolioRiskActor', () => {
     h.actor.evaluate();
     expect(h.decisions).toHaveLength(3);
 
-    // Below the warning level: the pause is cleared.
+    // Below the warning level: the pause is held for exposure_hold_s (30 s by default; the pause
+    // itself cancels the resting orders that counted), then cleared.
     h.snap('beta', { ts: T0 + 3, base: '0.001' });
+    h.actor.evaluate();
+    expect(h.decisions).toHaveLength(3);
+    expect(h.actor.state).toBe('Breached');
+    h.clock.ms += 30_000;
+    h.snap('alpha', { ts: T0 + 30_000, base: '0.007' });
+    h.snap('beta', { ts: T0 + 30_000, base: '0.001' });
     h.actor.evaluate();
     expect(h.decisions).toHaveLength(4);
     expect(h.decisions[3]).toMatchObject({ action: 'clear', clears: 'soft_pause', rule: 'net_exposure', asset: 'BTC', side: 'long', bots: ['alpha', 'beta'] });

@@ -14,6 +14,7 @@ const LIMITS: PortfolioLimits = {
   warnAtFraction: d('0.8'),
   killOnGlobalBreach: true,
   staleAfterMs: 10_000,
+  exposureHoldMs: 0,
   scope: 'all',
 };
 
@@ -178,5 +179,67 @@ describe('portfolioRiskMachine', () => {
     m.send(snap('a', 1000, 0, T0 + 20_000), evaluate(T0 + 20_000));
     expect(m.value()).toBe('Monitoring');
     expect(m.drain()).toEqual(['cleared:soft_pause:stale_snapshot:a']);
+  });
+
+  describe('an exposure pause is held after its rule stops firing (no pause/clear flap)', () => {
+    // One bot long 0.5 ETH at 1000 with 0.6 ETH of resting buys: worst case 1100 > cap 1000.
+    // Its soft pause cancels the buys, so the next snapshot is 500: the rule stops firing
+    // because of the pause itself.
+    const quoting = (ts: number, base = 0.5): PortfolioRiskEvent => ({
+      type: 'risk.snapshot',
+      snapshot: { botId: 'a', ts, equity: d(1000), equityDayOpen: d(1000), quoteAsset: 'USDT', positions: [{ asset: 'ETH', base: d(base), mark: d(1000), pendingBuyBase: d('0.6'), pendingSellBase: d(0) }] },
+    });
+    const paused = (ts: number): PortfolioRiskEvent => ({
+      type: 'risk.snapshot',
+      snapshot: { botId: 'a', ts, equity: d(1000), equityDayOpen: d(1000), quoteAsset: 'USDT', positions: [{ asset: 'ETH', base: d('0.5'), mark: d(1000), pendingBuyBase: d(0), pendingSellBase: d(0) }] },
+    });
+    const HOLD = { ...LIMITS, exposureHoldMs: 30_000 };
+
+    it('with no hold the monitor flaps on every evaluation — the failure the hold prevents', () => {
+      const m = start(LIMITS);
+      const seen: string[] = [];
+      for (let i = 0; i < 6; i++) {
+        const t = T0 + i * 500;
+        m.send(i % 2 === 0 ? quoting(t) : paused(t), evaluate(t));
+        seen.push(...m.drain());
+      }
+      expect(seen.filter((e) => e.startsWith('decision:soft_pause'))).toHaveLength(3);
+      expect(seen.filter((e) => e.startsWith('cleared:soft_pause'))).toHaveLength(3);
+    });
+
+    it('stays paused for exposureHoldMs of quiet, then clears once; the bot re-quoting into the breach pauses it again', () => {
+      const m = start(HOLD);
+      m.send(quoting(T0), evaluate(T0));
+      expect(m.drain()).toEqual(['decision:soft_pause:net_exposure:a']);
+      // The pause cancelled the buys: the rule is quiet, the hold keeps the bot paused.
+      for (let t = T0 + 500; t < T0 + 500 + 30_000; t += 500) {
+        m.send(paused(t), evaluate(t));
+        expect(m.drain(), `at +${t - T0} ms`).toEqual([]);
+        expect(m.value()).toBe('Breached');
+      }
+      m.send(paused(T0 + 30_500), evaluate(T0 + 30_500));
+      expect(m.drain()).toEqual(['cleared:soft_pause:net_exposure:a']);
+      expect(m.value()).toBe('Monitoring');
+      m.send(quoting(T0 + 31_000), evaluate(T0 + 31_000));
+      expect(m.drain()).toEqual(['decision:soft_pause:net_exposure:a']);
+    });
+
+    it('a breach seen again during the hold restarts the quiet period', () => {
+      const m = start(HOLD);
+      m.send(quoting(T0), evaluate(T0), paused(T0 + 500), evaluate(T0 + 500));
+      m.send(quoting(T0 + 20_000), evaluate(T0 + 20_000)); // firing again: same decision, nothing new
+      m.send(paused(T0 + 20_500), evaluate(T0 + 20_500), paused(T0 + 40_000), evaluate(T0 + 40_000));
+      expect(m.drain()).toEqual(['decision:soft_pause:net_exposure:a']);
+      m.send(paused(T0 + 50_500), evaluate(T0 + 50_500));
+      expect(m.drain()).toEqual(['cleared:soft_pause:net_exposure:a']);
+    });
+
+    it('does not hold other rules: a stale-snapshot pause lifts as soon as the bot reports again', () => {
+      const m = start(HOLD);
+      m.send(snap('a', 1000, 0, T0), evaluate(T0 + 10_001));
+      expect(m.drain()).toEqual(['decision:soft_pause:stale_snapshot:a']);
+      m.send(snap('a', 1000, 0, T0 + 10_500), evaluate(T0 + 10_500));
+      expect(m.drain()).toEqual(['cleared:soft_pause:stale_snapshot:a']);
+    });
   });
 });

@@ -8,7 +8,9 @@
  * Effects (emitted; the actor performs and audits them, the machine does no I/O):
  * - `effect.decision` for each decision that was not active at the previous evaluation
  *   (identity: `decisionKey` — action, rule, asset, side, bots; a moving value is not new);
- * - `effect.cleared` with the previous decision when it is no longer produced;
+ * - `effect.cleared` with the previous decision when it is no longer produced — for a
+ *   `net_exposure`/`concentration` soft pause only once it has not been produced for
+ *   `limits.exposureHoldMs` (see `heldAfterQuiet`);
  * - `effect.kill` once when a kill decision appears while not latched; while latched, kills
  *   are still audited as decisions but no further `effect.kill` is named.
  * Within one evaluation the order is: cleared, then new decisions, then the kill.
@@ -37,6 +39,8 @@ export interface PortfolioRiskCtx {
   readonly snapshots: Readonly<Record<string, BotRiskSnapshot>>;
   /** The decisions active after the last evaluation, by `decisionKey`. */
   readonly active: ReadonlyMap<string, PortfolioDecision>;
+  /** Held exposure pauses whose rule has stopped firing: since when (epoch ms), by `decisionKey`. */
+  readonly quietSince: ReadonlyMap<string, number>;
   /** The kill decision that set the latch, while `KillTriggered`. */
   readonly latched: PortfolioDecision | null;
   /** The metrics of the last evaluation. */
@@ -60,6 +64,7 @@ export type PortfolioRiskStateName = 'Monitoring' | 'Breached' | 'KillTriggered'
 /** One evaluation's outcome: the new active set, the latch and the effects to emit. */
 export interface PortfolioRiskStep {
   readonly active: ReadonlyMap<string, PortfolioDecision>;
+  readonly quietSince: ReadonlyMap<string, number>;
   readonly latched: PortfolioDecision | null;
   readonly metrics: PortfolioMetrics;
   readonly effects: readonly PortfolioRiskEffect[];
@@ -69,8 +74,20 @@ export interface PortfolioRiskStep {
 export function portfolioRiskStep(ctx: PortfolioRiskCtx, now: number): PortfolioRiskStep {
   const { metrics, decisions } = evaluatePortfolio(Object.values(ctx.snapshots), ctx.limits, now);
   const active = new Map(decisions.map((d) => [decisionKey(d), d]));
+  const quietSince = new Map<string, number>();
   const effects: PortfolioRiskEffect[] = [];
-  for (const [key, d] of ctx.active) if (!active.has(key)) effects.push({ type: 'effect.cleared', decision: d });
+  for (const [key, d] of ctx.active) {
+    if (active.has(key)) continue;
+    if (heldAfterQuiet(d)) {
+      const since = ctx.quietSince.get(key) ?? now;
+      if (now - since < ctx.limits.exposureHoldMs) {
+        active.set(key, d); // still held: the pause itself is what lowered the value
+        quietSince.set(key, since);
+        continue;
+      }
+    }
+    effects.push({ type: 'effect.cleared', decision: d });
+  }
   for (const [key, d] of active) if (!ctx.active.has(key)) effects.push({ type: 'effect.decision', decision: d });
   let latched = ctx.latched;
   const kill = latched === null ? decisions.find((d) => d.action === 'kill') : undefined;
@@ -78,8 +95,16 @@ export function portfolioRiskStep(ctx: PortfolioRiskCtx, now: number): Portfolio
     latched = kill;
     effects.push({ type: 'effect.kill', bots: kill.bots, decision: kill });
   }
-  return { active, latched, metrics, effects };
+  return { active, quietSince, latched, metrics, effects };
 }
+
+/**
+ * Exposure pauses are held for `exposureHoldMs` after their rule stops firing: the soft pause
+ * cancels the resting orders the worst case counted, so the value falls because of the pause,
+ * not because the risk went away. Other rules (stale snapshot, daily loss…) are not changed by
+ * the pause and clear as soon as they stop firing.
+ */
+const heldAfterQuiet = (d: PortfolioDecision): boolean => d.action === 'soft_pause' && (d.rule === 'net_exposure' || d.rule === 'concentration');
 
 const pauses = (active: ReadonlyMap<string, PortfolioDecision>): boolean => [...active.values()].some((d) => d.action !== 'warn');
 
@@ -101,7 +126,7 @@ export const portfolioRiskMachine = setup({
     evaluate: assign(({ context, event }) => {
       if (event.type !== 'risk.evaluate') return {};
       const step = portfolioRiskStep(context, event.now);
-      return { active: step.active, latched: step.latched, metrics: step.metrics, outbox: step.effects };
+      return { active: step.active, quietSince: step.quietSince, latched: step.latched, metrics: step.metrics, outbox: step.effects };
     }),
     flush: enqueueActions(({ context, enqueue }) => {
       for (const effect of context.outbox) enqueue.emit(effect);
@@ -121,7 +146,7 @@ export const portfolioRiskMachine = setup({
   },
 }).createMachine({
   id: 'portfolioRisk',
-  context: ({ input }) => ({ limits: input.limits, snapshots: {}, active: new Map(), latched: null, metrics: null, outbox: [] }),
+  context: ({ input }) => ({ limits: input.limits, snapshots: {}, active: new Map(), quietSince: new Map(), latched: null, metrics: null, outbox: [] }),
   initial: 'Monitoring',
   on: {
     'risk.snapshot': { actions: 'storeSnapshot' },

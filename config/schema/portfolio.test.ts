@@ -11,13 +11,14 @@ describe('portfolio_limits schema', () => {
   it('an empty section gives the documented defaults', () => {
     const l = toPortfolioLimits(portfolioLimitsSchema.parse({}));
     expect(l.dailyLossPct.toString()).toBe('0.03');
-    expect(l.netExposureCapQuote.default.toString()).toBe('1000');
+    expect(l.netExposureCapQuote.default.toString()).toBe('2000');
     expect(l.netExposureCapQuote.byAsset).toEqual({});
     expect(l.concentrationPct.toString()).toBe('0.6');
     expect(l.warnAtFraction.toString()).toBe('0.8');
     // desk-hardening-plan.md Day 70: portfolio_kill_switch_on_global_breach defaults to true.
     expect(l.killOnGlobalBreach).toBe(true);
     expect(l.staleAfterMs).toBe(10_000);
+    expect(l.exposureHoldMs).toBe(30_000);
     expect(l.scope).toBe('all');
   });
 
@@ -31,6 +32,7 @@ describe('portfolio_limits schema', () => {
         warn_at_fraction: '0.9',
         portfolio_kill_switch_on_global_breach: false,
         stale_after_s: 2.5,
+        exposure_hold_s: 0,
         scope: ['bot-a', 'bot_b'],
       }),
     );
@@ -39,6 +41,7 @@ describe('portfolio_limits schema', () => {
     expect(Object.fromEntries(Object.entries(l.netExposureCapQuote.byAsset).map(([k, v]) => [k, v.toString()]))).toEqual({ BTC: '5000', ETH: '2500' });
     expect(l.killOnGlobalBreach).toBe(false);
     expect(l.staleAfterMs).toBe(2500);
+    expect(l.exposureHoldMs).toBe(0);
     expect(l.scope).toEqual(['bot-a', 'bot_b']);
   });
 
@@ -52,6 +55,7 @@ describe('portfolio_limits schema', () => {
         warn_at_fraction: 0,
         portfolio_kill_switch_on_global_breach: 'yes',
         stale_after_s: 0,
+        exposure_hold_s: -1,
         scope: [],
       }),
     ).toEqual([
@@ -63,6 +67,7 @@ describe('portfolio_limits schema', () => {
       { path: 'warn_at_fraction', message: 'expected a decimal > 0 and ≤ 1, got 0' },
       { path: 'portfolio_kill_switch_on_global_breach', message: 'expected true or false, got "yes"' },
       { path: 'stale_after_s', message: 'expected a number > 0, got 0' },
+      { path: 'exposure_hold_s', message: 'expected a number ≥ 0, got -1' },
       { path: 'scope', message: 'expected all or a non-empty list of distinct bot ids, got a list' },
     ]);
   });

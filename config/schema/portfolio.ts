@@ -81,9 +81,9 @@ export const portfolioLimitsSchema = strictObject(
       doc: 'Global daily loss cap: loss of the aggregate equity of the scoped bots from its value at the day\'s open (fraction); reached at equality.',
     }),
     net_exposure_cap_quote: decimalField('(0,∞)', {
-      def: new Decimal('1000'),
+      def: new Decimal('2000'),
       src: 'desk',
-      doc: 'Cap on |net exposure| per asset summed over bots, in quote, pending orders counted in the worst case; an asset strictly above it soft-pauses the bots adding to it. The default is one paper bot\'s starting quote.',
+      doc: 'Cap on |net exposure| per asset summed over bots, in quote, pending orders counted in the worst case; an asset strictly above it soft-pauses the bots adding to it. The default is twice one default paper bot\'s `total_amount_quote` (1000): its inventory plus a full ladder on one side stays under it.',
     }),
     net_exposure_cap_quote_by_asset: capsByAssetField,
     concentration_pct: decimalField('(0,1]', {
@@ -105,6 +105,11 @@ export const portfolioLimitsSchema = strictObject(
       src: 'desk',
       doc: 'Seconds after which a bot\'s risk snapshot is stale; a stale bot is soft-paused (fail closed) while its last numbers still count.',
     }),
+    exposure_hold_s: numField('[0,∞)', {
+      def: 30,
+      src: 'desk',
+      doc: 'Seconds a net-exposure or concentration soft pause lasts after its rule stops firing. The pause cancels the resting orders the rule counted, so the value drops at once; the hold keeps the bot from re-quoting straight back into the breach (a pause/clear flap). 0 lifts it at the next evaluation.',
+    }),
     scope: scopeField,
   },
   'a portfolio_limits section',
@@ -124,6 +129,7 @@ export function toPortfolioLimits(f: PortfolioLimitsFile): PortfolioLimits {
     warnAtFraction: f.warn_at_fraction,
     killOnGlobalBreach: f.portfolio_kill_switch_on_global_breach,
     staleAfterMs: Math.round(f.stale_after_s * 1000),
+    exposureHoldMs: Math.round(f.exposure_hold_s * 1000),
     scope: f.scope === 'all' ? 'all' : [...f.scope],
   };
 }

@@ -45,6 +45,7 @@ const limitsArb: fc.Arbitrary<PortfolioLimits> = fc.record({
   warnAtFraction: cents(50, 100),
   killOnGlobalBreach: fc.boolean(),
   staleAfterMs: fc.constant(10_000),
+  exposureHoldMs: fc.constant(0),
   scope: fc.constant('all' as const),
 });
 

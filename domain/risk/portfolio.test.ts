@@ -12,6 +12,7 @@ const LIMITS: PortfolioLimits = {
   warnAtFraction: d('0.8'),
   killOnGlobalBreach: true,
   staleAfterMs: 10_000,
+  exposureHoldMs: 0,
   scope: 'all',
 };
 

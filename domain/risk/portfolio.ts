@@ -66,6 +66,13 @@ export interface PortfolioLimits {
   readonly killOnGlobalBreach: boolean;
   /** A snapshot older than this is stale. */
   readonly staleAfterMs: number;
+  /**
+   * How long a `net_exposure` or `concentration` soft pause stays after its rule stops firing.
+   * The pause cancels the resting orders the rule counted, so the value drops at once; without
+   * this hold the pause would lift on the next evaluation, the bot re-quote and the pause return
+   * (a flap every evaluation that burns the bot's cancel budget). Applied by the monitor machine.
+   */
+  readonly exposureHoldMs: number;
   /** The bots under portfolio risk: `'all'` or a list of bot ids. */
   readonly scope: 'all' | readonly string[];
 }
