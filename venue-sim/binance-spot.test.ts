@@ -138,4 +138,22 @@ describe('venue-sim binance spot ↔ real ccxt', () => {
     expect(await u.json()).toMatchObject({ code: -1102 });
     expect((await ex.fetchOpenOrders('BTC/USDT')).filter((o) => o.price === 1000)).toEqual([]);
   });
+
+  it('an order reference sent empty counts as not sent, as on Binance: -1102 with neither, the client id used when orderId is empty', async () => {
+    const signed = async (method: 'GET' | 'DELETE', params: string) => {
+      const query = `${params}&timestamp=${Date.now()}&recvWindow=5000`;
+      const signature = createHmac('sha256', 'test-secret').update(query).digest('hex');
+      const r = await fetch(`${sim.url}/api/v3/order?${query}&signature=${signature}`, { method, headers: { 'X-MBX-APIKEY': 'test-key' } });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const both = { code: -1102, msg: "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!" };
+    expect(await signed('GET', 'symbol=BTCUSDT&orderId=&origClientOrderId=')).toEqual({ status: 400, body: both });
+    expect(await signed('DELETE', 'symbol=BTCUSDT')).toEqual({ status: 400, body: both });
+    const placed = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.001, 50_000, { postOnly: true, clientOrderId: 'empty-ref-1' });
+    const got = await signed('GET', 'symbol=BTCUSDT&orderId=&origClientOrderId=empty-ref-1');
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ clientOrderId: 'empty-ref-1', orderId: Number(placed.id), status: 'NEW' });
+    const cancelled = await signed('DELETE', 'symbol=BTCUSDT&orderId=&origClientOrderId=empty-ref-1');
+    expect(cancelled.body).toMatchObject({ origClientOrderId: 'empty-ref-1', status: 'CANCELED' }); // clientOrderId is the cancel's own id, as on Binance
+  });
 });

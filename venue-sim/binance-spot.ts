@@ -6,11 +6,11 @@
  * HMAC-SHA256 signature of the query or body exactly as sent, and the timestamp window.
  * The wire details were taken from ccxt 4.5's requests and parsers (docs/venue-sim.md).
  */
-import type { Side } from '../domain/instrument/rules.ts';
-import { Decimal } from '../domain/money/decimal.ts';
+import type { Decimal } from '../domain/money/decimal.ts';
 import { type BinanceCredentials, binanceAuthenticate, binanceErr as err, mandatory } from './binance-auth.ts';
-import type { SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
-import { type FaultInjector, cancelUnderFaults } from './faults.ts';
+import { type BinanceOrderContext, binanceAccountTrades, binanceCancelOrder, binanceDepth, binanceGetOrder, binanceMarket, binancePlaceOrder, binanceSide as sideOut } from './binance-orders.ts';
+import type { SimMarket, SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
+import type { FaultInjector } from './faults.ts';
 import { binanceKlines } from './klines.ts';
 import { type PublicTradeTape, binanceAggTrades } from './public-trades.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
@@ -28,10 +28,6 @@ export interface BinanceSpotOptions {
   readonly publicTrades?: PublicTradeTape;
 }
 
-const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
-const DECIMAL = /^\d+(\.\d+)?$/;
-/** Phantom trades (and their made-up orders) are numbered from here, far past any real id. */
-const PHANTOM_ID_BASE = 900_000_000;
 
 const REJECTS: Readonly<Record<SimRejectReason, readonly [number, string]>> = {
   post_only_would_cross: [-2010, 'Order would immediately match and take.'],
@@ -48,7 +44,11 @@ const REJECTS: Readonly<Record<SimRejectReason, readonly [number, string]>> = {
 };
 
 export class BinanceSpotDialect implements VenueDialect {
-  constructor(private readonly o: BinanceSpotOptions) {}
+  private readonly ctx: BinanceOrderContext;
+
+  constructor(private readonly o: BinanceSpotOptions) {
+    this.ctx = { engine: o.engine, faults: o.faults, makerFeeRate: o.fees.maker };
+  }
 
   async handle(req: SimRequest): Promise<SimResponse> {
     const route = `${req.method} ${req.path}`;
@@ -113,11 +113,8 @@ export class BinanceSpotDialect implements VenueDialect {
   private depth(p: URLSearchParams): SimResponse {
     const m = this.marketOf(p);
     if ('status' in m) return m;
-    const limit = p.has('limit') ? Number(p.get('limit')) : 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 5000) return err(400, -1100, "Illegal characters found in parameter 'limit'; legal range is '1-5000'.");
-    const top = m.top;
-    const lv = (xs: readonly { price: Decimal; size: Decimal }[]): string[][] => xs.slice(0, limit).map((l) => [l.price.toFixed(), l.size.toFixed()]);
-    return { status: 200, body: { lastUpdateId: top?.ts ?? 0, bids: top ? lv(top.bids) : [], asks: top ? lv(top.asks) : [] } };
+    const d = binanceDepth(m, p, { fallback: 100, max: 5000, legalRange: '1-5000' });
+    return 'status' in d ? d : { status: 200, body: d };
   }
 
   private aggTrades(tape: PublicTradeTape, p: URLSearchParams): SimResponse {
@@ -144,65 +141,37 @@ export class BinanceSpotDialect implements VenueDialect {
     };
   }
 
-  private async placeOrder(p: URLSearchParams): Promise<SimResponse> {
-    const m = this.marketOf(p);
-    if ('status' in m) return m;
-    const side = p.get('side');
-    if (side !== 'BUY' && side !== 'SELL') return side === null ? mandatory('side') : err(400, -1100, "Illegal characters found in parameter 'side'; legal range is 'BUY, SELL'.");
-    const type = p.get('type');
-    if (type === null) return mandatory('type');
-    if (type !== 'LIMIT' && type !== 'LIMIT_MAKER') return err(400, -1116, 'Invalid orderType.');
-    if (type === 'LIMIT') {
-      const tif = p.get('timeInForce');
-      if (tif === null) return mandatory('timeInForce');
-      if (tif !== 'GTC') return err(400, -1115, 'Invalid timeInForce.');
-    }
-    const qty = p.get('quantity');
-    const price = p.get('price');
-    if (qty === null || !DECIMAL.test(qty)) return mandatory('quantity');
-    if (price === null || !DECIMAL.test(price)) return mandatory('price');
-    const clientOrderId = p.get('newClientOrderId') ?? undefined;
-    if (clientOrderId !== undefined && !CLIENT_ID.test(clientOrderId)) return err(400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'.");
-    const r = await this.o.engine.place({ marketId: m.id, side: side === 'BUY' ? 'buy' : 'sell', price: new Decimal(price), amount: new Decimal(qty), postOnly: type === 'LIMIT_MAKER', ...(clientOrderId !== undefined ? { clientOrderId } : {}) });
-    if (!r.ok) {
-      const [code, msg] = REJECTS[r.reason];
-      return err(400, code, msg);
-    }
-    const o = r.order;
-    const fills = this.o.engine.trades(m.id, { limit: 1000 }).filter((t) => t.orderId === o.orderId);
-    return { status: 200, body: { ...this.orderJson(o), orderListId: -1, transactTime: o.time, workingTime: o.time, fills: fills.map((t) => ({ price: t.price.toFixed(), qty: t.amount.toFixed(), commission: t.fee.toFixed(), commissionAsset: t.feeAsset, tradeId: t.id })) } };
-  }
-
-  private ref(p: URLSearchParams): { orderId?: number; clientOrderId?: string } | SimResponse {
-    const id = p.get('orderId');
-    const cid = p.get('origClientOrderId');
-    if (id !== null) {
-      const n = Number(id);
-      if (!Number.isSafeInteger(n)) return err(400, -1100, "Illegal characters found in parameter 'orderId'; legal range is '^[0-9]{1,20}$'.");
-      return { orderId: n };
-    }
-    if (cid !== null) return { clientOrderId: cid };
-    return err(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+  private placeOrder(p: URLSearchParams): Promise<SimResponse> {
+    return binancePlaceOrder(this.o.engine, p, {
+      orderType: (q) => {
+        const type = q.get('type');
+        if (type === null) return mandatory('type');
+        if (type !== 'LIMIT' && type !== 'LIMIT_MAKER') return err(400, -1116, 'Invalid orderType.');
+        if (type === 'LIMIT') {
+          const tif = q.get('timeInForce');
+          if (tif === null) return mandatory('timeInForce');
+          if (tif !== 'GTC') return err(400, -1115, 'Invalid timeInForce.');
+        }
+        return type === 'LIMIT_MAKER';
+      },
+      badClientOrderId: () => err(400, -1100, "Illegal characters found in parameter 'newClientOrderId'; legal range is '^[\\.A-Z\\:/a-z0-9_-]{1,36}$'."),
+      reject: (reason) => {
+        const [code, msg] = REJECTS[reason];
+        return err(400, code, msg);
+      },
+      json: (o) => {
+        const fills = this.o.engine.trades(o.marketId, { limit: 1000 }).filter((t) => t.orderId === o.orderId);
+        return { ...this.orderJson(o), orderListId: -1, transactTime: o.time, workingTime: o.time, fills: fills.map((t) => ({ price: t.price.toFixed(), qty: t.amount.toFixed(), commission: t.fee.toFixed(), commissionAsset: t.feeAsset, tradeId: t.id })) };
+      },
+    });
   }
 
   private getOrder(p: URLSearchParams): SimResponse {
-    const m = this.marketOf(p);
-    if ('status' in m) return m;
-    const ref = this.ref(p);
-    if ('status' in ref) return ref;
-    const o = this.o.engine.find(m.id, ref);
-    if (o === null) return err(400, -2013, 'Order does not exist.');
-    return { status: 200, body: this.orderJson(o) };
+    return binanceGetOrder(this.o.engine, p, (o) => this.orderJson(o));
   }
 
-  private async cancelOrder(p: URLSearchParams, route: string): Promise<SimResponse> {
-    const m = this.marketOf(p);
-    if ('status' in m) return m;
-    const ref = this.ref(p);
-    if ('status' in ref) return ref;
-    const o = await cancelUnderFaults(this.o.engine, this.o.faults, { marketId: m.id, ref, route, makerFeeRate: this.o.fees.maker });
-    if (o === null) return err(400, -2011, 'Unknown order sent.');
-    return { status: 200, body: this.cancelJson(o, p.get('newClientOrderId')) };
+  private cancelOrder(p: URLSearchParams, route: string): Promise<SimResponse> {
+    return binanceCancelOrder(this.ctx, p, route, (o) => this.cancelJson(o, p.get('newClientOrderId')));
   }
 
   private openOrders(p: URLSearchParams): SimResponse {
@@ -220,33 +189,7 @@ export class BinanceSpotDialect implements VenueDialect {
   }
 
   private myTrades(p: URLSearchParams, route: string): SimResponse {
-    const m = this.marketOf(p);
-    if ('status' in m) return m;
-    const num = (k: string): number | undefined => (p.has(k) ? Number(p.get(k)) : undefined);
-    const limit = num('limit') ?? 500;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(400, -1100, "Illegal characters found in parameter 'limit'; legal range is '1-1000'.");
-    const orderId = num('orderId');
-    const fromId = num('fromId');
-    const startTime = num('startTime');
-    const endTime = num('endTime');
-    let xs = this.o.engine.trades(m.id, {
-      ...(fromId !== undefined ? { fromId } : {}), ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}), limit: orderId !== undefined ? 1_000_000 : limit,
-    });
-    if (orderId !== undefined) xs = xs.filter((t) => t.orderId === orderId).slice(0, limit);
-    const alter = this.o.faults?.trades(route) ?? null;
-    if (alter === null) return { status: 200, body: xs.map((t) => this.tradeJson(t)) };
-    // Fault injection: real trades left out, trades the account never made added.
-    const body = xs.filter((t) => !alter.omit(t.id)).map((t) => this.tradeJson(t));
-    for (let k = 0; k < alter.phantoms; k++) body.push(this.tradeJson(this.phantomTrade(m)));
-    return { status: 200, body };
-  }
-
-  /** A trade of an order that never existed, with an id far past the real ones (phantomTrades). */
-  private phantomTrade(m: NonNullable<ReturnType<VenueEngine['market']>>): SimTrade {
-    const id = PHANTOM_ID_BASE + (this.o.faults?.phantomId() ?? 0);
-    const price = m.top?.bids[0]?.price ?? m.rules.tickSize;
-    const amount = m.rules.minAmount.times(10);
-    return { id, orderId: id, marketId: m.id, side: 'buy', price, amount, fee: price.times(amount).times(this.o.fees.maker), feeAsset: m.rules.quote, maker: true, time: this.o.engine.now() };
+    return binanceAccountTrades(this.ctx, p, route, { json: (t) => this.tradeJson(t), phantomLots: 10, phantomFeeAsset: (m) => m.rules.quote });
   }
 
   private tradeFee(p: URLSearchParams): SimResponse {
@@ -258,11 +201,8 @@ export class BinanceSpotDialect implements VenueDialect {
 
   // ── wire shapes ────────────────────────────────────────────────────────────────────────────
 
-  private marketOf(p: URLSearchParams): NonNullable<ReturnType<VenueEngine['market']>> | SimResponse {
-    const symbol = p.get('symbol');
-    if (symbol === null || symbol === '') return mandatory('symbol');
-    const m = this.o.engine.market(symbol);
-    return m === undefined ? err(400, -1121, 'Invalid symbol.') : m;
+  private marketOf(p: URLSearchParams): SimMarket | SimResponse {
+    return binanceMarket(this.o.engine, p);
   }
 
   private orderJson(o: SimOrder): Record<string, unknown> {
@@ -291,5 +231,3 @@ export class BinanceSpotDialect implements VenueDialect {
     };
   }
 }
-
-const sideOut = (s: Side): 'BUY' | 'SELL' => (s === 'buy' ? 'BUY' : 'SELL');

@@ -7,11 +7,11 @@
  * with `timeInForce` GTC or GTX (post-only). The wire details were taken from ccxt 4.5.84's
  * requests and parsers (docs/venue-sim.md lists the endpoints).
  */
-import type { Side } from '../domain/instrument/rules.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import { type BinanceCredentials, binanceAuthenticate, binanceErr as err, mandatory } from './binance-auth.ts';
+import { type BinanceOrderContext, binanceAccountTrades, binanceCancelOrder, binanceDepth, binanceGetOrder, binanceMarket, binancePlaceOrder, binanceSide as sideOut } from './binance-orders.ts';
 import type { SimMarket, SimOrder, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
-import { type FaultDefaultEndpoints, type FaultInjector, cancelUnderFaults } from './faults.ts';
+import type { FaultDefaultEndpoints, FaultInjector } from './faults.ts';
 import { type IncomeType, type PerpAccount, type PositionRisk, SETTLE_ASSET } from './perp-account.ts';
 import { type PublicTradeTape, binanceAggTrades } from './public-trades.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
@@ -37,10 +37,6 @@ export const USDM_FAULT_ENDPOINTS: FaultDefaultEndpoints = {
   missingTrades: [USDM_ROUTES.userTrades],
 };
 
-const CLIENT_ID = /^[.A-Z:/a-z0-9_-]{1,36}$/;
-const DECIMAL = /^\d+(\.\d+)?$/;
-const PHANTOM_ID_BASE = 900_000_000;
-const BIG = 1_000_000_000;
 const MAX_NOTIONAL = '1000000000';
 const invalidSymbol = (): SimResponse => err(400, -1121, 'Invalid symbol.');
 
@@ -92,7 +88,11 @@ export class BinanceUsdmDialect implements VenueDialect {
     [USDM_ROUTES.userTrades]: (p, route) => this.userTrades(p, route),
   };
 
-  constructor(private readonly o: BinanceUsdmOptions) {}
+  private readonly ctx: BinanceOrderContext;
+
+  constructor(private readonly o: BinanceUsdmOptions) {
+    this.ctx = { engine: o.engine, faults: o.faults, makerFeeRate: o.fees.maker };
+  }
 
   async handle(req: SimRequest): Promise<SimResponse> {
     const route = `${req.method} ${req.path}`;
@@ -143,11 +143,8 @@ export class BinanceUsdmDialect implements VenueDialect {
   private depth(p: URLSearchParams): SimResponse {
     const m = this.marketOf(p);
     if ('status' in m) return m;
-    const limit = p.has('limit') ? Number(p.get('limit')) : 500;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(400, -1100, "Illegal characters found in parameter 'limit'; legal range is '5, 10, 20, 50, 100, 500, 1000'.");
-    const top = m.top;
-    const lv = (xs: readonly { price: Decimal; size: Decimal }[]): string[][] => xs.slice(0, limit).map((l) => [l.price.toFixed(), l.size.toFixed()]);
-    return this.ok({ lastUpdateId: top?.ts ?? 0, E: this.now(), T: this.now(), bids: top ? lv(top.bids) : [], asks: top ? lv(top.asks) : [] });
+    const d = binanceDepth(m, p, { fallback: 500, max: 1000, legalRange: '5, 10, 20, 50, 100, 500, 1000' });
+    return 'status' in d ? d : this.ok({ lastUpdateId: d.lastUpdateId, E: this.now(), T: this.now(), bids: d.bids, asks: d.asks });
   }
 
   private premiumIndex(p: URLSearchParams): SimResponse {
@@ -293,59 +290,32 @@ export class BinanceUsdmDialect implements VenueDialect {
 
   // ── orders ─────────────────────────────────────────────────────────────────────────────────
 
-  private async placeOrder(p: URLSearchParams): Promise<SimResponse> {
-    const m = this.marketOf(p);
-    if ('status' in m) return m;
-    const side = p.get('side');
-    if (side !== 'BUY' && side !== 'SELL') return side === null ? mandatory('side') : err(400, -1100, "Illegal characters found in parameter 'side'; legal range is 'BUY, SELL'.");
-    const type = p.get('type');
-    if (type === null) return mandatory('type');
-    if (type !== 'LIMIT') return err(400, -1116, 'Invalid orderType.');
-    const tif = p.get('timeInForce');
-    if (tif === null) return mandatory('timeInForce');
-    if (tif !== 'GTC' && tif !== 'GTX') return err(400, -1115, 'Invalid timeInForce.');
-    const positionSide = p.get('positionSide') ?? 'BOTH';
-    if (positionSide !== 'BOTH') return err(400, -4061, "Order's position side does not match user's setting.");
-    if (p.get('reduceOnly') === 'true') return err(400, -1106, "Parameter 'reduceOnly' sent when not required. (venue-sim does not serve reduce-only orders)");
-    const qty = p.get('quantity');
-    const price = p.get('price');
-    if (qty === null || !DECIMAL.test(qty)) return mandatory('quantity');
-    if (price === null || !DECIMAL.test(price)) return mandatory('price');
-    const clientOrderId = p.get('newClientOrderId') ?? undefined;
-    if (clientOrderId !== undefined && !CLIENT_ID.test(clientOrderId)) return err(400, -4015, 'Client order id is not valid.');
-    const r = await this.o.engine.place({ marketId: m.id, side: side === 'BUY' ? 'buy' : 'sell', price: new Decimal(price), amount: new Decimal(qty), postOnly: tif === 'GTX', ...(clientOrderId !== undefined ? { clientOrderId } : {}) });
-    if (!r.ok) return REJECTS[r.reason](m);
-    return this.ok(this.orderJson(r.order));
-  }
-
-  private ref(p: URLSearchParams): { orderId?: number; clientOrderId?: string } | SimResponse {
-    const id = p.get('orderId');
-    const cid = p.get('origClientOrderId');
-    if (id !== null && id !== '') {
-      const n = Number(id);
-      if (!Number.isSafeInteger(n)) return err(400, -1100, "Illegal characters found in parameter 'orderId'; legal range is '^[0-9]{1,20}$'.");
-      return { orderId: n };
-    }
-    if (cid !== null && cid !== '') return { clientOrderId: cid };
-    return err(400, -1102, "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!");
+  private placeOrder(p: URLSearchParams): Promise<SimResponse> {
+    return binancePlaceOrder(this.o.engine, p, {
+      orderType: (q) => {
+        const type = q.get('type');
+        if (type === null) return mandatory('type');
+        if (type !== 'LIMIT') return err(400, -1116, 'Invalid orderType.');
+        const tif = q.get('timeInForce');
+        if (tif === null) return mandatory('timeInForce');
+        if (tif !== 'GTC' && tif !== 'GTX') return err(400, -1115, 'Invalid timeInForce.');
+        const positionSide = q.get('positionSide') ?? 'BOTH';
+        if (positionSide !== 'BOTH') return err(400, -4061, "Order's position side does not match user's setting.");
+        if (q.get('reduceOnly') === 'true') return err(400, -1106, "Parameter 'reduceOnly' sent when not required. (venue-sim does not serve reduce-only orders)");
+        return tif === 'GTX';
+      },
+      badClientOrderId: () => err(400, -4015, 'Client order id is not valid.'),
+      reject: (reason, m) => REJECTS[reason](m),
+      json: (o) => this.orderJson(o),
+    });
   }
 
   private getOrder(p: URLSearchParams): SimResponse {
-    const m = this.marketOf(p);
-    if ('status' in m) return m;
-    const ref = this.ref(p);
-    if ('status' in ref) return ref;
-    const o = this.o.engine.find(m.id, ref);
-    return o === null ? err(400, -2013, 'Order does not exist.') : this.ok(this.orderJson(o));
+    return binanceGetOrder(this.o.engine, p, (o) => this.orderJson(o));
   }
 
-  private async cancelOrder(p: URLSearchParams, route: string): Promise<SimResponse> {
-    const m = this.marketOf(p);
-    if ('status' in m) return m;
-    const ref = this.ref(p);
-    if ('status' in ref) return ref;
-    const o = await cancelUnderFaults(this.o.engine, this.o.faults, { marketId: m.id, ref, route, makerFeeRate: this.o.fees.maker });
-    return o === null ? err(400, -2011, 'Unknown order sent.') : this.ok(this.orderJson(o));
+  private cancelOrder(p: URLSearchParams, route: string): Promise<SimResponse> {
+    return binanceCancelOrder(this.ctx, p, route, (o) => this.orderJson(o));
   }
 
   private openOrders(p: URLSearchParams): SimResponse {
@@ -363,32 +333,7 @@ export class BinanceUsdmDialect implements VenueDialect {
   }
 
   private userTrades(p: URLSearchParams, route: string): SimResponse {
-    const m = this.marketOf(p);
-    if ('status' in m) return m;
-    const num = (k: string): number | undefined => (p.has(k) && p.get(k) !== '' ? Number(p.get(k)) : undefined);
-    const limit = num('limit') ?? 500;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) return err(400, -1100, "Illegal characters found in parameter 'limit'; legal range is '1-1000'.");
-    const orderId = num('orderId');
-    const fromId = num('fromId');
-    const startTime = num('startTime');
-    const endTime = num('endTime');
-    let xs = this.o.engine.trades(m.id, {
-      ...(fromId !== undefined ? { fromId } : {}), ...(startTime !== undefined ? { startTime } : {}), ...(endTime !== undefined ? { endTime } : {}), limit: orderId !== undefined ? BIG : limit,
-    });
-    if (orderId !== undefined) xs = xs.filter((t) => t.orderId === orderId).slice(0, limit);
-    const alter = this.o.faults?.trades(route) ?? null;
-    if (alter === null) return this.ok(xs.map((t) => this.tradeJson(t)));
-    // Fault injection: real trades left out, trades the account never made added.
-    const body = xs.filter((t) => !alter.omit(t.id)).map((t) => this.tradeJson(t));
-    for (let k = 0; k < alter.phantoms; k++) body.push(this.tradeJson(this.phantomTrade(m)));
-    return this.ok(body);
-  }
-
-  private phantomTrade(m: SimMarket): SimTrade {
-    const id = PHANTOM_ID_BASE + (this.o.faults?.phantomId() ?? 0);
-    const price = m.top?.bids[0]?.price ?? m.rules.tickSize;
-    const amount = m.rules.minAmount;
-    return { id, orderId: id, marketId: m.id, side: 'buy', price, amount, fee: price.times(amount).times(this.o.fees.maker), feeAsset: SETTLE_ASSET, maker: true, time: this.now() };
+    return binanceAccountTrades(this.ctx, p, route, { json: (t) => this.tradeJson(t), phantomLots: 1, phantomFeeAsset: () => SETTLE_ASSET });
   }
 
   // ── wire shapes ────────────────────────────────────────────────────────────────────────────
@@ -401,9 +346,7 @@ export class BinanceUsdmDialect implements VenueDialect {
   }
 
   private marketOf(p: URLSearchParams): SimMarket | SimResponse {
-    const symbol = p.get('symbol');
-    if (symbol === null || symbol === '') return mandatory('symbol');
-    return this.o.engine.market(symbol) ?? invalidSymbol();
+    return binanceMarket(this.o.engine, p);
   }
 
   private orderJson(o: SimOrder): Record<string, unknown> {
@@ -423,5 +366,3 @@ export class BinanceUsdmDialect implements VenueDialect {
     };
   }
 }
-
-const sideOut = (s: Side): 'BUY' | 'SELL' => (s === 'buy' ? 'BUY' : 'SELL');

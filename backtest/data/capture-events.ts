@@ -18,38 +18,23 @@ import { type CaptureMessage, parseCaptureLine, tradeOf } from '../../domain/mar
 import { bookEvents } from '../../streams/book.stream.ts';
 import type { DataFinding, MarketEvent } from '../types.ts';
 import { error, warning } from './findings.ts';
+import { type LinesInput, type LinesSeries, type Located as LocatedLine, locatedLines } from './jsonl-lines.ts';
 
-export interface CaptureInput {
-  readonly file: string;
-  readonly text: string;
-}
+export type CaptureInput = LinesInput;
+export type CaptureSeries = LinesSeries;
 
-export interface CaptureSeries {
-  readonly events: readonly MarketEvent[];
-  readonly symbol: string | null;
-  readonly findings: readonly DataFinding[];
-}
-
-interface Located {
-  readonly file: string;
-  readonly line: number;
-  readonly msg: CaptureMessage;
-}
+type Located = LocatedLine<{ readonly msg: CaptureMessage }>;
 
 /** Levels a side in each book top. */
 export const BOOK_DEPTH = 5;
 
 function parseFile(f: CaptureInput, findings: DataFinding[]): Located[] {
-  const out: Located[] = [];
-  const lines = f.text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const text = (lines[i] as string).replace(/\r$/, '');
-    if (text.trim() === '') continue;
+  return locatedLines(f, (text, line) => {
     const msg = parseCaptureLine(text);
-    if (msg.kind === 'error') findings.push(error('bad_row', f.file, msg.reason, i + 1));
-    else out.push({ file: f.file, line: i + 1, msg });
-  }
-  return out;
+    if (msg.kind !== 'error') return { msg };
+    findings.push(error('bad_row', f.file, msg.reason, line));
+    return null;
+  });
 }
 
 function symbolsOf(msgs: readonly Located[]): Set<string> {

@@ -24,44 +24,27 @@ import type { Trade } from '../../domain/market/types.ts';
 import { type Decimal, ZERO, dec } from '../../domain/money/decimal.ts';
 import type { DataFinding, MarketEvent } from '../types.ts';
 import { error, warning } from './findings.ts';
+import { type LinesInput, type LinesSeries, type Located as LocatedLine, locatedLines } from './jsonl-lines.ts';
 
-export interface StoreInput {
-  readonly file: string;
-  readonly text: string;
-}
+export type StoreInput = LinesInput;
+export type StoreSeries = LinesSeries;
 
-export interface StoreSeries {
-  readonly events: readonly MarketEvent[];
-  readonly symbol: string | null;
-  readonly findings: readonly DataFinding[];
-}
-
-interface Located {
-  readonly file: string;
-  readonly line: number;
-  readonly e: EventEnvelope;
-}
+type Located = LocatedLine<{ readonly e: EventEnvelope }>;
 
 function envelopes(f: StoreInput, findings: DataFinding[]): Located[] {
-  const out: Located[] = [];
-  const lines = f.text.split('\n');
-  const terminated = f.text.endsWith('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const text = (lines[i] as string).replace(/\r$/, '');
-    if (text.trim() === '') continue;
+  return locatedLines(f, (text, line, torn) => {
     let v: unknown;
     try {
       v = JSON.parse(text);
     } catch {
-      const torn = i === lines.length - 1 && !terminated;
-      findings.push(torn ? warning('bad_row', f.file, 'torn last line (an interrupted append): ignored', i + 1) : error('bad_row', f.file, 'malformed JSON', i + 1));
-      continue;
+      findings.push(torn ? warning('bad_row', f.file, 'torn last line (an interrupted append): ignored', line) : error('bad_row', f.file, 'malformed JSON', line));
+      return null;
     }
     const issues = envelopeIssues(v);
-    if (issues.length > 0) findings.push(error('bad_row', f.file, `not an event envelope: ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`, i + 1));
-    else out.push({ file: f.file, line: i + 1, e: v as EventEnvelope });
-  }
-  return out;
+    if (issues.length === 0) return { e: v as EventEnvelope };
+    findings.push(error('bad_row', f.file, `not an event envelope: ${issues.map((x) => `${x.path}: ${x.message}`).join('; ')}`, line));
+    return null;
+  });
 }
 
 function positive(v: unknown, what: string): Decimal | string {
