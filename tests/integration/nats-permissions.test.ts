@@ -105,7 +105,10 @@ const kill = new TextEncoder().encode(JSON.stringify({ reason: 'perm-test', trig
 
 beforeAll(async () => {
   for (const id of IDENTITIES) {
-    passwords.set(id, randomBytes(18).toString('base64url'));
+    // A letter, then hex: nats-server parses a variable's value as a config value, so a random
+    // base64 string that happens to read as a date ("1234-…"), a number or one with ';' or '#'
+    // fails to load or is cut short (docs/security.md).
+    passwords.set(id, `p${randomBytes(18).toString('hex')}`);
     savedEnv.set(envVar(id), process.env[envVar(id)]);
     // The fixture's nats-server inherits this process's environment.
     process.env[envVar(id)] = passwords.get(id);
