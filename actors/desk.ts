@@ -22,11 +22,10 @@ import { botSubject } from '../adapters/bus/subjects.ts';
 import type { Bus } from '../adapters/bus/types.ts';
 import { VirtualClock } from '../adapters/clock/virtual-clock.ts';
 import { WallClock } from '../adapters/clock/wall-clock.ts';
-import { CcxtExecutionAdapter } from '../adapters/execution/ccxt.ts';
+import type { CcxtExecutionAdapter } from '../adapters/execution/ccxt.ts';
 import { PaperExecutionAdapter } from '../adapters/execution/paper.ts';
 import { TokenBucket, rateLimiterFor } from '../adapters/execution/rate-limiter.ts';
-import { ccxtVenueReads } from '../adapters/recon/ccxt-venue-reads.ts';
-import { openCcxtVenue, unifiedSymbol } from '../adapters/venue/ccxt-venue.ts';
+import { unifiedSymbol } from '../adapters/venue/venue-config.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import type { ExecutionAdapter } from '../adapters/execution/types.ts';
 import { FileDailyStateStore } from '../adapters/store/daily-state-file.ts';
@@ -60,6 +59,16 @@ import { VenueFunding } from './venue-funding.ts';
 import { applyVenueLeverage, auditLeverage } from './venue-leverage.ts';
 
 type AppliedLeverage = Awaited<ReturnType<typeof applyVenueLeverage>>;
+
+/** The ccxt-backed adapters, loaded by a live run only: ccxt alone takes ~0.75 s to load, which a paper run never pays. */
+async function liveAdapters() {
+  const [execution, reads, venue] = await Promise.all([
+    import('../adapters/execution/ccxt.ts'),
+    import('../adapters/recon/ccxt-venue-reads.ts'),
+    import('../adapters/venue/ccxt-venue.ts'),
+  ]);
+  return { CcxtExecutionAdapter: execution.CcxtExecutionAdapter, ccxtVenueReads: reads.ccxtVenueReads, openCcxtVenue: venue.openCcxtVenue };
+}
 
 /** A live bot as the desk prepares it. */
 interface LiveBot {
@@ -291,6 +300,7 @@ export class Desk {
   private async runLive(md: NonNullable<DeskConfig['marketData']>): Promise<DeskSummary> {
     const { config, logger } = this.o;
     const clock = this.o.wallClock ?? new WallClock();
+    const { CcxtExecutionAdapter, openCcxtVenue } = await liveAdapters();
     // Every venue is opened and checked before anything is written: a refusal leaves no trace.
     const venues = new Map<string, { exchange: Exchange; holdings: VenueHoldings; leverage: AppliedLeverage | null }>();
     for (const bot of config.bots) {
@@ -399,6 +409,7 @@ export class Desk {
   private async prepareLiveBot(b: LiveBot, log: EventLog, clock: Clock): Promise<Reconciliation | null> {
     const { bot, runtime, exchange, adapter, holdings, leverage, funding } = b;
     const { logger } = this.o;
+    const { ccxtVenueReads } = await liveAdapters(); // already loaded by runLive: a cache hit
     const symbol = unifiedSymbol(bot);
     const owns = (id: string): boolean => ownsClientOrderId(bot.id, id);
     auditHoldings(log, bot.id, clock.now(), holdings);

@@ -15,7 +15,7 @@ import type { Exchange } from 'ccxt';
 import type { ExecutionAdapter } from '../adapters/execution/types.ts';
 import { createJsonlWriter, type JsonlWriter } from '../adapters/store/jsonl-writer.ts';
 import { recoverSeqState } from '../adapters/store/recover.ts';
-import { unifiedSymbol } from '../adapters/venue/ccxt-venue.ts';
+import { unifiedSymbol } from '../adapters/venue/venue-config.ts';
 import type { BotConfig } from '../config/schema/desk.ts';
 import type { BookTop } from '../domain/market/types.ts';
 import type { Clock } from '../domain/ports/clock.ts';

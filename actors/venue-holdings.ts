@@ -13,7 +13,7 @@
  * start and says which position it found.
  */
 import type { Exchange } from 'ccxt';
-import { unifiedSymbol, VenueConfigError } from '../adapters/venue/ccxt-venue.ts';
+import { unifiedSymbol, VenueConfigError } from '../adapters/venue/venue-config.ts';
 import { readPerpState, type VenuePerpState } from '../adapters/venue/perp-reads.ts';
 import type { BotConfig } from '../config/schema/desk.ts';
 import { Decimal } from '../domain/money/decimal.ts';

@@ -7,7 +7,7 @@
  * both numbers. The outcome is audited (`venue.leverage`).
  */
 import type { Exchange } from 'ccxt';
-import { VenueConfigError } from '../adapters/venue/ccxt-venue.ts';
+import { VenueConfigError } from '../adapters/venue/venue-config.ts';
 import type { BotConfig } from '../config/schema/desk.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import type { Clock } from '../domain/ports/clock.ts';

@@ -14,15 +14,9 @@ import type { BotConfig } from '../../config/schema/desk.ts';
 import type { Venue } from '../../config/schema/instrument.ts';
 import type { MarketKind } from '../../domain/strategy/epp/config.ts';
 
-export class VenueConfigError extends Error {
-  override readonly name = 'VenueConfigError';
-}
+import { VenueConfigError, unifiedSymbol } from './venue-config.ts';
 
-/** The ccxt market symbol of a bot's instrument: `BTC/USDT` on spot, `BTC/USDT:USDT` on a USDT-settled perp. */
-export function unifiedSymbol(bot: Pick<BotConfig, 'instrument' | 'market'>): string {
-  const { base, quote } = bot.instrument;
-  return bot.market === 'perp' ? `${base}/${quote}:${quote}` : `${base}/${quote}`;
-}
+export { VenueConfigError, unifiedSymbol } from './venue-config.ts';
 
 /** What a ccxt exchange is built from. Credentials are values here; where they come from is the caller's business. */
 export interface CcxtExchangeSpec {

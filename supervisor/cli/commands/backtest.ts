@@ -18,7 +18,6 @@ import { summaryText } from '../../../backtest/report.ts';
 import type { DataFormat } from '../../../backtest/types.ts';
 import { CacheIntegrityError } from '../../../backtest/data/errors.ts';
 import { cachePath, fetchOhlcvCached } from '../../../backtest/data/ohlcv-fetch-cache.ts';
-import { createCcxtExchange } from '../../../adapters/venue/ccxt-venue.ts';
 import { VENUES, type Venue } from '../../../config/schema/instrument.ts';
 import { CliError, EXIT, processIo } from '../io.ts';
 import type { CommandContext, RegisterCommand } from '../main.ts';
@@ -117,6 +116,7 @@ async function fetchData(flags: BacktestFlags, spec: FetchSpec, start: number, e
   const given = cachePath({ ...key, cacheDir: cacheGiven });
   // Public market data: no credentials (ccxt signs nothing it sends to public endpoints). Bitget's
   // builder insists on a passphrase; a placeholder is never sent.
+  const { createCcxtExchange } = await import('../../../adapters/venue/ccxt-venue.ts'); // ccxt only for --fetch
   const exchange = createCcxtExchange({ venue: spec.venue, market: spec.symbol.includes(':') ? 'perp' : 'spot', url: flags.url ?? null, apiKey: '', secret: '', password: 'public-data', enableRateLimit: true });
   try {
     const r = await fetchOhlcvCached({ exchange, ...key, cacheDir: local(cacheGiven) });

@@ -9,7 +9,7 @@
  * is cut short.
  */
 import { DailyStateFileError } from '../../../adapters/store/daily-state-file.ts';
-import { VenueConfigError } from '../../../adapters/venue/ccxt-venue.ts';
+import { VenueConfigError } from '../../../adapters/venue/venue-config.ts';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
