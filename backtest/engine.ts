@@ -16,7 +16,7 @@ import { type BarBuilderState, barBuilderInit, barUpdate } from '../domain/marke
 import type { InstrumentRules } from '../domain/instrument/rules.ts';
 import { type Bar, type BookTop, midOf } from '../domain/market/types.ts';
 import type { Decimal } from '../domain/money/decimal.ts';
-import type { BacktestFill, BarView, FillSimulator, MarketData, MarketEvent, OrderIntent, StrategyAdapter } from './types.ts';
+import type { BacktestFill, BarView, FillSimulator, MarketData, MarketEvent, OrderIntent, PerpAccountView, StrategyAdapter } from './types.ts';
 
 /** What the engine needs of the portfolio: book fills, mark to a mid, sample the equity curve, read the holdings. */
 export interface PortfolioPort {
@@ -24,8 +24,8 @@ export interface PortfolioPort {
   mark(ts: number, mid: Decimal): void;
   /** One equity-curve sample per decision point, with the strategy's regime label; returns the holdings then. */
   recordBar(ts: number, regime: string | null): { readonly base: Decimal; readonly quote: Decimal; readonly equity: Decimal };
-  /** Holdings and equity at the last mark. */
-  holdings(): { readonly base: Decimal; readonly quote: Decimal; readonly equity: Decimal };
+  /** Holdings and equity at the last mark, and on a perp the perp account (spot: no `perp` key). */
+  holdings(): { readonly base: Decimal; readonly quote: Decimal; readonly equity: Decimal; readonly perp?: PerpAccountView };
 }
 
 /** When the strategy decides. */
@@ -129,7 +129,7 @@ class Loop<S> {
     portfolio.mark(ts, mid);
     this.state ??= strategy.init({ rules: this.o.rules, startTs: ts });
     const h = portfolio.holdings();
-    const view: BarView = { ts, book: top, bar, fills: this.pending, openOrders: sim.openOrders(), base: h.base, quote: h.quote, equity: h.equity };
+    const view: BarView = { ts, book: top, bar, fills: this.pending, openOrders: sim.openOrders(), base: h.base, quote: h.quote, equity: h.equity, ...(h.perp !== undefined ? { perp: h.perp } : {}) };
     this.pending = [];
     const r = strategy.onBar(view, this.state);
     this.state = r.state;

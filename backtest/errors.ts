@@ -15,3 +15,8 @@ export class BacktestInputError extends Error {
     super(`${field}: ${message}`, options);
   }
 }
+
+/** The harness wired wrongly (a bug, not the user's input): e.g. a perp strategy given a spot view. */
+export class BacktestFault extends Error {
+  override readonly name = 'BacktestFault';
+}

@@ -14,6 +14,7 @@ import { type BacktestRequest, runBacktest } from './run.ts';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const FTX = 'data/ftx-btcperp-1m-2022/ftx_btc-perp_1m_20211231-20220201.csv';
 const CONFIG = 'config/examples/backtest.epp.yaml';
+const PERP = 'config/examples/backtest.epp-perp.yaml';
 const START = Date.UTC(2022, 0, 21);
 const END = Date.UTC(2022, 0, 23);
 
@@ -65,6 +66,41 @@ describe('runBacktest', () => {
     const err = await runBacktest(req({ out: join(dir, 'x'), configPath: f, configName: 'five-min.yaml' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BacktestInputError);
     expect((err as Error).message).toMatch(/strategy\.bar_interval_s: the config says 300 s but the data's bars are 60 s apart/);
+  });
+
+  it('a spot run writes no perp section', async () => {
+    const r = await runBacktest(req({ out: join(dir, 'spot'), end: START + 3_600_000 }));
+    expect(r.summary).not.toHaveProperty('perp');
+  });
+
+  describe('a perp bot (config/examples/backtest.epp-perp.yaml: short start, hourly funding)', () => {
+    const perpReq = (out: string, over: Partial<BacktestRequest> = {}): BacktestRequest => req({ out: join(dir, out), configPath: join(ROOT, PERP), configName: PERP, ...over });
+
+    it('runs from a short position, charges funding, records the perp and its funding source; two runs are byte-identical', async () => {
+      const a = await runBacktest(perpReq('perp-a'));
+      const b = await runBacktest(perpReq('perp-b'));
+      expect(await readFile(b.paths.summary, 'utf8')).toBe(await readFile(a.paths.summary, 'utf8'));
+      expect(await readFile(b.paths.bars, 'utf8')).toBe(await readFile(a.paths.bars, 'utf8'));
+      expect(a.bot.account.startBase.toString()).toBe('-0.02');
+      expect(a.summary).toMatchObject({ perp: { market: 'perp', leverage: '2', funding: { source: 'config', rate: '0.00001', intervalS: 3600 } } });
+      // Funding was settled (a position is held across the hourly settlements) and reported alike in metrics and the perp section.
+      expect(a.metrics.funding).not.toBe('0');
+      expect((a.summary['perp'] as { final: { funding: string } }).final.funding).toBe(a.metrics.funding);
+      // The wallet opens at start_quote: a short's proceeds are not cash.
+      expect(a.metrics.startEquity).toBe('2000');
+      const first = JSON.parse((await readFile(a.paths.bars, 'utf8')).split('\n')[0] ?? '') as { base: string; equity: string };
+      expect([first.base, first.equity]).toEqual(['-0.02', '2000']);
+      expect(a.metrics.fills).toBeGreaterThan(0);
+    });
+
+    it('ma-cross runs on the perp too (flat = the short opening position)', async () => {
+      const sc = join(dir, 'ma-perp.yaml');
+      await writeFile(sc, 'fast_period: 5\nslow_period: 20\namount: "0.01"\n');
+      const r = await runBacktest(perpReq('ma-perp', { strategy: 'ma-cross', strategyConfig: { path: sc, name: 'ma-perp.yaml' } }));
+      expect(r.summary).toMatchObject({ strategy: 'ma-cross', perp: { market: 'perp' } });
+      expect(r.metrics.fills).toBeGreaterThan(2);
+      expect(r.metrics.funding).not.toBe('0');
+    });
   });
 
   it('--strategy-config with the EPP and an unknown --strategy are refused, naming the flag', async () => {

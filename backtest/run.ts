@@ -12,7 +12,7 @@ import { type Cadence, type DecisionRecord, type EngineResult, runEngine } from 
 import { BacktestInputError } from './errors.ts';
 import { loadMarketData } from './data/load.ts';
 import { ohlcvConservativeFills, ohlcvLimitFills, paperL2Fills } from './fills/index.ts';
-import { type BacktestMetrics, computeMetrics } from './portfolio/index.ts';
+import { type BacktestMetrics, type PortfolioConfig, type PortfolioTracker, computeMetrics, exact, ratio } from './portfolio/index.ts';
 import { lazyPortfolio } from './lazy-portfolio.ts';
 import { type RunWindow, buildSummary, writeReport } from './report.ts';
 import { eppCadenceProblem, eppStrategy } from './strategies/epp.ts';
@@ -112,12 +112,7 @@ async function chooseStrategy(req: BacktestRequest, bot: BotConfig, meta: DataMe
     if (req.strategyConfig !== undefined) throw new BacktestInputError('--strategy-config', `the EPP takes its parameters from the bot's strategy section in --config; drop --strategy-config`);
     const problem = eppCadenceProblem(bot.strategy, meta);
     if (problem !== null) throw new BacktestInputError('--config', `${req.configName}: ${problem}`);
-    try {
-      return { strategy: eppStrategy(bot.strategy) as StrategyAdapter<unknown>, params: bot.strategy };
-    } catch (e) {
-      if (e instanceof RangeError) throw new BacktestInputError('--config', `${req.configName}: ${e.message}`, { cause: e });
-      throw e;
-    }
+    return { strategy: eppStrategy(bot.strategy) as StrategyAdapter<unknown>, params: bot.strategy };
   }
   const parsed = parseMaCrossConfig(await loadStrategyParams(req));
   if (!parsed.ok) throw new BacktestInputError('--strategy-config', `${req.strategyConfig?.name ?? '(defaults)'}: ${parsed.problems.length} problem(s)\n${parsed.problems.map((p) => `  ${p}`).join('\n')}`);
@@ -157,6 +152,35 @@ function regimeBarsByDay(rows: EngineResult['rows']): Record<string, Record<stri
   return out;
 }
 
+/** A perp bot's portfolio: margin account at the strategy's leverage, funding at the paper section's constant rate. */
+function perpPortfolio(bot: BotConfig): Pick<PortfolioConfig, 'funding' | 'perp'> {
+  if (bot.market !== 'perp') return {};
+  return { funding: { rate: bot.account.fundingRate, intervalMs: bot.account.fundingIntervalMs }, perp: { leverage: bot.strategy.leverage } };
+}
+
+/**
+ * What summary.json says about a perp run: that it is one, where funding came from (the
+ * OHLCV/L2 data carries no funding history: every settlement charges the configured rate), the
+ * final perp figures and what is not modelled. Null on spot.
+ */
+function perpSummary(bot: BotConfig, tracker: PortfolioTracker): Record<string, unknown> | null {
+  const f = tracker.perp();
+  if (bot.market !== 'perp' || f === null) return null;
+  const v = tracker.view();
+  return {
+    market: 'perp',
+    leverage: exact(bot.strategy.leverage),
+    funding: {
+      source: 'config',
+      rate: exact(bot.account.fundingRate),
+      intervalS: bot.account.fundingIntervalMs / 1000,
+      note: 'the data has no funding history: every settlement charges paper.funding_rate on position·mark at paper.funding_interval_s',
+    },
+    final: { position: exact(v.base), marginBalance: exact(f.marginBalance), unrealizedPnl: exact(f.unrealizedPnl), equity: exact(f.equity), marginRatio: ratio(f.marginRatio), funding: exact(v.funding) },
+    notModelled: ['liquidation', 'funding history (a constant configured rate)', 'mark price (the mid of the data is the mark and the last price)'],
+  };
+}
+
 /** Runs one backtest and writes its report. */
 export async function runBacktest(req: BacktestRequest): Promise<BacktestOutcome> {
   if (!(STRATEGY_NAMES as readonly string[]).includes(req.strategy)) throw new BacktestInputError('--strategy', `expected one of ${STRATEGY_NAMES.join(', ')}, got ${JSON.stringify(req.strategy)}`);
@@ -167,7 +191,7 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutcome
   const fills = chooseFills(req, bot, data.meta.format);
   const bars = isBars(data.meta.format);
   const cadence: Cadence = bars ? { kind: 'bar' } : { kind: 'tick', intervalMs: tickIntervalMs, barIntervalMs: L2_VIEW_BAR_MS };
-  const portfolio = lazyPortfolio({ base: bot.instrument.base, quote: bot.instrument.quote, startBase: bot.account.startBase, startQuote: bot.account.startQuote });
+  const portfolio = lazyPortfolio({ base: bot.instrument.base, quote: bot.instrument.quote, startBase: bot.account.startBase, startQuote: bot.account.startQuote, ...perpPortfolio(bot) });
   const result = runEngine({ data, strategy: chosen.strategy, rules: bot.instrument, fills: fills.sim, portfolio, cadence, ...(req.onProgress ? { onProgress: req.onProgress } : {}), ...(req.onDecision ? { onDecision: req.onDecision } : {}) });
   const tracker = portfolio.tracker();
   if (tracker === null) throw new BacktestInputError('--data', `no decision point in the data window (no ${bars ? 'bar' : 'book'} to decide on)`);
@@ -193,6 +217,8 @@ export async function runBacktest(req: BacktestRequest): Promise<BacktestOutcome
     strategy: chosen.strategy.name, config, meta, fillModel: fills.sim.name, bias: fills.sim.bias, window, metrics,
     run: { decisions: result.rows.length, events: result.events, fills: result.fills.length, intents: result.intents, rejects: result.rejects },
   });
+  const perp = perpSummary(bot, tracker);
+  if (perp !== null) summary['perp'] = perp; // spot summaries are unchanged
   summary['regimeBarsByDay'] = regimeBarsByDay(result.rows);
   const paths = await writeReport(req.out, summary, result.rows);
   return { summary, metrics, meta, fillModel: fills.sim.name, bias: fills.sim.bias, paths, bot };

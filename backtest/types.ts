@@ -107,10 +107,33 @@ export interface BarView {
   readonly bar: Bar | null;
   readonly fills: readonly BacktestFill[];
   readonly openOrders: readonly BacktestOrder[];
-  /** Holdings (spot: base and quote; perp: position and wallet). */
+  /**
+   * Holdings at the view's mark. Spot: base and quote. Perp: `base` is the signed position and
+   * `quote` the ledger's cash (wallet − the position's cost), so `equity = quote + base·mark`
+   * either way; the wallet and the rest of the perp account are in `perp`.
+   */
   readonly base: Decimal;
   readonly quote: Decimal;
   readonly equity: Decimal;
+  /** The perp account at the view's mark; absent on spot (the key is left out, not undefined). */
+  readonly perp?: PerpAccountView;
+}
+
+/**
+ * A perp account as a strategy sees it (domain/accounting/perp.ts `perpFigures` of the
+ * portfolio's ledger at the view's mark), plus funding: what the live desk gives its controller.
+ */
+export interface PerpAccountView {
+  /** Wallet: deposits + realized − fees − funding. */
+  readonly marginBalance: Decimal;
+  /** `position·mark − costBasis`. */
+  readonly unrealizedPnl: Decimal;
+  /** The desk's margin ratio at the bot's leverage, in [0, 1] (1 when flat). */
+  readonly marginRatio: Decimal;
+  /** Funding paid (+) or received (−) since the start, in quote. */
+  readonly funding: Decimal;
+  /** The funding rate per settlement now (a backtest's is the configured constant). */
+  readonly fundingRate: Decimal;
 }
 
 export type OrderIntent =

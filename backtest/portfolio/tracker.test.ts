@@ -47,6 +47,18 @@ describe('portfolio tracker', () => {
     expect(v.equity.minus(v.equityOpen).eq(v.realized.plus(v.unrealized).minus(v.fees).minus(v.funding))).toBe(true);
   });
 
+  it('opens a perp as a margin wallet and a signed position; perp() is perpFigures of its ledger; spot has none', () => {
+    const p = createPortfolio({ base: 'BTC', quote: 'USDT', startBase: d(-2), startQuote: d(1000), startMark: d(100), funding: { rate: d('0.0001'), intervalMs: 8 * H }, perp: { leverage: d(2) } });
+    p.mark(7 * H, d(100));
+    expect([p.view().quote, p.view().equity, p.view().equityOpen].map((x) => x.toString())).toEqual(['1200', '1000', '1000']);
+    p.mark(8 * H, d(110)); // a short of 2 at 110: unrealized −20, funding −2·110·0.0001 = −0.022 received
+    const f = p.perp();
+    expect([f?.marginBalance, f?.unrealizedPnl, f?.equity].map((x) => x?.toString())).toEqual(['1000.022', '-20', '980.022']);
+    expect(f?.marginRatio.toString()).toBe(d(1).minus(d(220).dividedBy(d(2).times(d('980.022')))).toString());
+    expect(p.view().funding.toString()).toBe('-0.022');
+    expect(createPortfolio({ base: 'BTC', quote: 'USDT', startBase: d(1), startQuote: d(0), startMark: d(100) }).perp()).toBeNull();
+  });
+
   it('refuses marks going back in time or non-positive', () => {
     const p = createPortfolio({ base: 'BTC', quote: 'USDT', startBase: d(0), startQuote: d(1000), startMark: d(100) });
     p.mark(10, d(100));

@@ -10,10 +10,13 @@
  *   (previous mark ts, ts] charges `position·price·rate` on the position held at this mark
  *   (perp.ts `fundingSettlements`/`fundingPayment`). Its resolution is therefore the mark
  *   cadence (one bar); no funding before the first mark.
+ * - Perp (`config.perp`): the opening quote is the margin wallet and the opening base a signed
+ *   position whose cost is not paid out of it (ledger cash = wallet − position·startMark, as the
+ *   live `BotAccount` opens it); `perp()` gives `perpFigures` of the ledger at the current mark.
  * - `recordBar(ts, regime)` appends one equity-curve sample at the current mark.
  */
 import { type Ledger, accrueFunding, applyFill, ledgerInit } from '../../domain/accounting/ledger.ts';
-import { fundingPayment, fundingSettlements } from '../../domain/accounting/perp.ts';
+import { type PerpFigures, fundingPayment, fundingSettlements, perpFigures } from '../../domain/accounting/perp.ts';
 import { approxNumber, certifiedLess } from '../../domain/money/approx.ts';
 import { type Decimal, ZERO, dmax } from '../../domain/money/decimal.ts';
 import type { BacktestFill } from '../types.ts';
@@ -27,12 +30,17 @@ export interface PortfolioTracker {
   /** Appends an equity-curve sample at the current mark. */
   recordBar(ts: number, regime?: string | null): EquitySample;
   view(): PortfolioView;
+  /** The perp account's figures at the current mark; null on spot. */
+  perp(): PerpFigures | null;
   fills(): readonly FillRecord[];
   samples(): readonly EquitySample[];
 }
 
 export function createPortfolio(config: PortfolioConfig): PortfolioTracker {
-  let ledger: Ledger = ledgerInit({ base: config.base, quote: config.quote, baseBalance: config.startBase, quoteBalance: config.startQuote, mark: config.startMark });
+  const perp = config.perp ?? null;
+  // A perp's wallet is the opening quote: the opening position's cost is not paid out of it.
+  const quoteBalance = perp === null ? config.startQuote : config.startQuote.minus(config.startBase.times(config.startMark));
+  let ledger: Ledger = ledgerInit({ base: config.base, quote: config.quote, baseBalance: config.startBase, quoteBalance, mark: config.startMark });
   let markPrice = config.startMark;
   let markTs: number | null = null;
   let peak = ledger.equityOpen;
@@ -135,6 +143,7 @@ export function createPortfolio(config: PortfolioConfig): PortfolioTracker {
       return sample;
     },
     view,
+    perp: () => (perp === null ? null : perpFigures(ledger, markPrice, perp.leverage)),
     fills: () => fillLog,
     samples: () => curve,
   };

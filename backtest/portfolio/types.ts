@@ -20,6 +20,12 @@ export interface PortfolioConfig {
   readonly startMark: Decimal;
   /** Perp funding; absent or null on spot. */
   readonly funding?: FundingConfig | null;
+  /**
+   * A perp account; absent or null on spot. `startQuote` is then the margin wallet and
+   * `startBase` the signed opening position, whose cost is not paid out of the wallet (as the
+   * live desk's `BotAccount` opens it); `leverage` prices the margin ratio.
+   */
+  readonly perp?: { readonly leverage: Decimal } | null;
 }
 
 /** One fill as the portfolio booked it. */

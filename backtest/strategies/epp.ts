@@ -3,7 +3,12 @@
  * the live bot runs (`eppStep` in domain/strategy/epp) — no second implementation. Per view it
  * builds the controller's inputs the way `actors/bot-runtime.ts` does per tick (book, the bot's
  * open orders as `OpenOrder` with the level id kept from the place decision, the fills since the
- * last view, spot balances) and turns the step's place/cancel decisions into post-only intents.
+ * last view, the balances) and turns the step's place/cancel decisions into post-only intents.
+ *
+ * Balances: spot `{ base, quote }`; on a perp bot (`strategy.market: perp`) the perp account the
+ * view carries (`BarView.perp`: margin balance, unrealized PnL, margin ratio of the portfolio's
+ * ledger), with the position = the view's base, plus the funding rate and the funding paid since
+ * the last view — the inputs `actors/bot-account.ts` and `bot-runtime.ts` give it on paper.
  *
  * The reported regime is the controller's (null while warming up), or `hard_stopped` while the
  * HARD_STOP latch holds (the controller detects no regime then; only an operator resumes it).
@@ -13,13 +18,14 @@
  * makes one view per `runtime.tick_interval_ms` of data time, like the desk's tick timer.
  */
 import type { BacktestFill, BacktestOrder, BarView, DataMeta, OrderIntent, StrategyAdapter } from '../types.ts';
+import { BacktestFault } from '../errors.ts';
 import type { InstrumentRules } from '../../domain/instrument/rules.ts';
 import { clientOrderId } from '../../domain/ids.ts';
-import type { Decimal } from '../../domain/money/decimal.ts';
+import { type Decimal, ZERO } from '../../domain/money/decimal.ts';
 import type { EppConfig } from '../../domain/strategy/epp/config.ts';
 import { type EppState, type EppStatus, eppInit } from '../../domain/strategy/epp/state.ts';
 import { eppStep } from '../../domain/strategy/epp/step.ts';
-import type { EppFill, OpenOrder } from '../../domain/strategy/epp/types.ts';
+import type { EppFill, EppInputs, OpenOrder } from '../../domain/strategy/epp/types.ts';
 
 /** What the adapter remembers of an order the controller placed. */
 interface Placed {
@@ -35,6 +41,8 @@ export interface EppAdapterState {
   readonly placed: ReadonlyMap<string, Placed>;
   /** The controller's status after the last step (null before the first). */
   readonly status: EppStatus | null;
+  /** Perp: the funding paid up to the last view (the next view's payment is the difference). */
+  readonly fundingSeen: Decimal;
 }
 
 export interface EppAdapterOptions {
@@ -84,14 +92,28 @@ function toEppFill(f: BacktestFill, s: EppAdapterState): EppFill {
   };
 }
 
+/**
+ * The balances and funding inputs of one step: spot holdings, or the perp account of the view
+ * (live paper: `BotAccount.balances()` and `bot-runtime` `settleFunding`).
+ */
+function accountInputs(config: EppConfig, view: BarView, s: EppAdapterState): Pick<EppInputs, 'balances' | 'fundingRate' | 'fundingPaidQuote'> {
+  if (config.market === 'spot') return { balances: { kind: 'spot', base: view.base, quote: view.quote } };
+  const p = view.perp;
+  // The harness builds a perp portfolio for a perp bot (run.ts); a view without one is a wiring fault.
+  if (p === undefined) throw new BacktestFault('epp: a perp bot got a view without a perp account (the portfolio was not opened as a perp)');
+  const paid = p.funding.minus(s.fundingSeen);
+  return {
+    balances: { kind: 'perp', marginBalance: p.marginBalance, unrealizedPnl: p.unrealizedPnl, position: view.base, marginRatio: p.marginRatio },
+    fundingRate: p.fundingRate,
+    ...(paid.isZero() ? {} : { fundingPaidQuote: paid }),
+  };
+}
+
 /** The EPP controller as a backtest strategy. `config` is the bot's `strategy` section in domain form. */
 export function eppStrategy(config: EppConfig, opts: EppAdapterOptions = {}): StrategyAdapter<EppAdapterState> {
-  if (config.market !== 'spot') {
-    throw new RangeError(`strategy.market: the backtest accounts spot holdings (base, quote) only, got ${config.market}; give the bot a spot instrument (instrument.market: spot)`);
-  }
   return {
     name: 'epp',
-    init: ({ rules, startTs }) => ({ epp: eppInit(config, { now: startTs, idPrefix: opts.idPrefix ?? 'bt-' }), rules, placed: new Map(), status: null }),
+    init: ({ rules, startTs }) => ({ epp: eppInit(config, { now: startTs, idPrefix: opts.idPrefix ?? 'bt-' }), rules, placed: new Map(), status: null, fundingSeen: ZERO }),
     onBar: (view: BarView, s: EppAdapterState) => {
       const cancelling: ReadonlySet<string> = new Set<string>(s.epp.cancelRequested);
       const r = eppStep(
@@ -99,7 +121,7 @@ export function eppStrategy(config: EppConfig, opts: EppAdapterOptions = {}): St
         {
           now: view.ts,
           book: view.book,
-          balances: { kind: 'spot', base: view.base, quote: view.quote },
+          ...accountInputs(config, view, s),
           openOrders: view.openOrders.map((o) => toOpenOrder(o, s, cancelling)),
           fills: view.fills.map((f) => toEppFill(f, s)),
         },
@@ -122,7 +144,7 @@ export function eppStrategy(config: EppConfig, opts: EppAdapterOptions = {}): St
       }
       // A latched HARD_STOP runs no regime detection: its last regime would be a stale label.
       const regime = r.status === 'hard_stopped' ? 'hard_stopped' : r.state.regime.current;
-      return { state: { epp: r.state, rules: s.rules, placed, status: r.status }, intents, regime };
+      return { state: { epp: r.state, rules: s.rules, placed, status: r.status, fundingSeen: view.perp?.funding ?? s.fundingSeen }, intents, regime };
     },
   };
 }

@@ -10,6 +10,9 @@
  * least a lot, one post-only limit order rests at the touch (buy at the bid, sell at the ask) for
  * the difference; an order left behind by the touch is cancelled and re-placed on a later bar.
  * The reported regime is the target (`long` / `flat`), null while the averages warm up.
+ *
+ * On a perp (`BarView.perp`) the holdings are the signed position: `flat` is the opening
+ * position (which may be short) and a sell is not limited to the base held.
  */
 import type { BarView, OrderIntent, StrategyAdapter } from '../types.ts';
 import { type InstrumentRules, snapLevel } from '../../domain/instrument/rules.ts';
@@ -78,7 +81,8 @@ function staleOrders(view: BarView, delta: Decimal): string[] {
 function orderFor(view: BarView, delta: Decimal, rules: InstrumentRules, id: string): OrderIntent | null {
   if (delta.isZero()) return null;
   const side = delta.gt(0) ? 'buy' : 'sell';
-  const amount = side === 'buy' ? delta : dmin(delta.negated(), view.base);
+  // Spot sells at most the base held; a perp position may go (further) short.
+  const amount = side === 'buy' || view.perp !== undefined ? delta.abs() : dmin(delta.negated(), view.base);
   const snapped = snapLevel(side, side === 'buy' ? view.book.bid : view.book.ask, amount, rules);
   return snapped.ok ? { type: 'place', id, side, price: snapped.level.price, amount: snapped.level.amount, postOnly: true } : null;
 }

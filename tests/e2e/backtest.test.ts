@@ -76,6 +76,21 @@ describe('desk backtest (e2e)', () => {
     expect(shockByDay.get('2022-01-15') ?? 0).toBe(0);
   }, 180_000);
 
+  it('a perp bot (short start, hourly funding from the config): two processes ⇒ byte-identical summary.json with funding charged and its source recorded', async () => {
+    const cfg = 'config/examples/backtest.epp-perp.yaml';
+    const [a, b] = await Promise.all([
+      backtest('--strategy', 'epp', '--config', cfg, '--data', ...FTX, '--out', join(dir, 'p1')),
+      backtest('--strategy', 'epp', '--config', cfg, '--data', ...FTX, '--out', join(dir, 'p2')),
+    ]);
+    expect(a.status, a.stderr).toBe(0);
+    expect(b.status, b.stderr).toBe(0);
+    const text = await readFile(join(dir, 'p1', 'summary.json'), 'utf8');
+    expect(await readFile(join(dir, 'p2', 'summary.json'), 'utf8')).toBe(text);
+    const s = JSON.parse(text) as { metrics: { funding: string }; perp: { market: string; funding: { source: string; rate: string; intervalS: number } } };
+    expect(s.perp).toMatchObject({ market: 'perp', funding: { source: 'config', rate: '0.00001', intervalS: 3600 } });
+    expect(s.metrics.funding).not.toBe('0');
+  });
+
   it('ma-cross runs through the same harness unchanged (--json prints summary.json)', async () => {
     const out = join(dir, 'ma');
     const r = await backtest('--strategy', 'ma-cross', '--strategy-config', 'config/examples/backtest.ma-cross.yaml', '--data', ...FTX, '--start', '2022-01-20', '--end', '2022-01-25', '--out', out, '--json');

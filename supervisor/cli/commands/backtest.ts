@@ -137,7 +137,7 @@ function summaryLine(r: BacktestOutcome, out: string): string {
   const regimes = m.perRegime.map((x) => `${x.regime} ${x.bars}`).join(', ');
   return (
     `backtest ${String(r.summary['strategy'])}: ${m.bars} decisions on ${r.meta.format} ${r.meta.start === null ? '' : new Date(r.meta.start).toISOString()} → ${r.meta.end === null ? '' : new Date(r.meta.end).toISOString()}; ` +
-    `net PnL ${signed(m.netPnl)} (fees ${Number(m.fees).toFixed(2)}), max DD ${pct(m.maxDrawdown)}, fills ${m.fills}, ` +
+    `net PnL ${signed(m.netPnl)} (fees ${Number(m.fees).toFixed(2)}${r.summary['perp'] === undefined ? '' : `, funding paid ${signed(m.funding)}, perp`}), max DD ${pct(m.maxDrawdown)}, fills ${m.fills}, ` +
     `fill model ${r.fillModel} [${r.bias}]; regimes: ${regimes}; report ${out}/summary.json`
   );
 }
