@@ -14,6 +14,16 @@ for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
   process.on(sig, fallback);
 }
 
+// Output piped into a reader that stops early (`desk status | head -1`): the rest of the output is
+// dropped and the command finishes normally with its own exit code — never a crash on the write
+// to a closed pipe, and never an abrupt exit that would skip a running desk's clean stop.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') return;
+    throw err;
+  });
+}
+
 register();
 const { main } = await import('../supervisor/cli/main.ts');
 process.exitCode = await main(process.argv);
