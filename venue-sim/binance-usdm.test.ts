@@ -5,36 +5,18 @@
  */
 import { join, resolve } from 'node:path';
 import ccxt, { type Exchange } from 'ccxt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../otel/logger.ts';
+import { describe, expect, it } from 'vitest';
 import { usdmSimClient } from './ccxt-client.fixtures.ts';
-import { type VenueSim, openVenueSim } from './open.ts';
+import type { VenueSim } from './open.ts';
+import { BTC, ETH, bestBidAsk, perpDialectHooks, tick } from './perp-dialect.fixtures.ts';
 
-const ROOT = resolve(import.meta.dirname, '..');
-const USDM = join(ROOT, 'data', 'binance-usdm-20240808');
-const SPOT = join(ROOT, 'data', 'binance-spot-20240808');
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
+const SPOT = join(resolve(import.meta.dirname, '..'), 'data', 'binance-spot-20240808');
 
 let sim: VenueSim;
 let ex: Exchange;
+perpDialectHooks('binance', usdmSimClient, (s) => ({ sim, ex } = s));
 
-beforeAll(async () => {
-  sim = await openVenueSim({ venue: 'binance', market: 'perp', port: 0, data: [join(USDM, 'btcusdt_20240808.gz'), join(USDM, 'ethusdt_20240808.gz')], logger: silentLogger() });
-  ex = usdmSimClient(sim.url);
-  await ex.loadMarkets();
-}, 60_000);
-
-afterAll(async () => {
-  await sim?.close();
-});
-
-const tick = (x: number): number => Math.round(x * 10) / 10;
-
-async function book(symbol = BTC): Promise<{ bid: number; ask: number }> {
-  const ob = await ex.fetchOrderBook(symbol, 5);
-  return { bid: ob.bids[0]?.[0] as number, ask: ob.asks[0]?.[0] as number };
-}
+const book = (symbol = BTC): Promise<{ bid: number; ask: number }> => bestBidAsk(ex, symbol);
 
 async function post(path: string, body: unknown, method = 'POST'): Promise<{ status: number; body: Record<string, unknown> }> {
   const r = await fetch(`${sim.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -171,15 +153,7 @@ describe('venue-sim binance usdm funding (2-s interval, on the spot capture)', (
   let fsim: VenueSim;
   let fx: Exchange;
 
-  beforeAll(async () => {
-    fsim = await openVenueSim({ venue: 'binance', market: 'perp', port: 0, data: [join(SPOT, 'btcusdt_20240808.gz')], funding: { rate: '0.001', intervalS: 2 }, logger: silentLogger() });
-    fx = usdmSimClient(fsim.url);
-    await fx.loadMarkets();
-  }, 60_000);
-
-  afterAll(async () => {
-    await fsim?.close();
-  });
+  perpDialectHooks('binance', usdmSimClient, (s) => ({ sim: fsim, ex: fx } = s), { data: [join(SPOT, 'btcusdt_20240808.gz')], funding: { rate: '0.001', intervalS: 2 } });
 
   async function fundingEntries(n: number): Promise<Awaited<ReturnType<Exchange['fetchFundingHistory']>>> {
     const deadline = Date.now() + 6000;

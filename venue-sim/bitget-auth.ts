@@ -4,12 +4,13 @@
  * `ACCESS-SIGN` of timestamp + method + path (+ `?query`) + body, and `ACCESS-TIMESTAMP` within
  * ±30 s of the venue's clock), the `{code, msg, requestTime, data}` envelope and its error
  * answers, the parameters both APIs read the same way (a limit order, an order reference, a
- * fill query), the fill list under fault injection, the coin list and the fee rate.
+ * fill query), placing and cancelling an order on the engine, the fill list under fault
+ * injection, the coin list and the fee rate.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Decimal } from '../domain/money/decimal.ts';
+import { Decimal } from '../domain/money/decimal.ts';
 import type { SimMarket, SimRejectReason, SimTrade, VenueEngine } from './engine.ts';
-import type { FaultInjector } from './faults.ts';
+import { type FaultInjector, cancelUnderFaults } from './faults.ts';
 import type { SimRequest, SimResponse } from './server.ts';
 
 export interface BitgetCredentials {
@@ -71,12 +72,15 @@ export function bitgetAuthenticate(req: SimRequest, c: BitgetCredentials, now: n
   return null;
 }
 
+/** A dialect's answers to the engine's refusals, by reason. */
+export type BitgetRejects = Readonly<Record<SimRejectReason, (m: SimMarket, amount: string, price: string) => SimResponse>>;
+
 /** The engine's refusals in Bitget's words; the three codes that differ between spot and futures are given. */
 export function bitgetRejects(own: {
   readonly insufficient: () => SimResponse;
   readonly noBook: () => SimResponse;
   readonly unknownSymbol: () => SimResponse;
-}): Readonly<Record<SimRejectReason, (m: SimMarket, amount: string, price: string) => SimResponse>> {
+}): BitgetRejects {
   return {
     // desk's adapters/execution/ccxt-errors.ts recognises 40706 with a message naming post_only.
     post_only_would_cross: () => bitgetErr('40706', 'Wrong order price: the post_only order would match immediately and take liquidity'),
@@ -123,6 +127,19 @@ export function parseLimitOrder(p: URLSearchParams): BitgetLimitOrder | SimRespo
   return { side, postOnly: force === 'post_only', size, price, ...(clientOid !== undefined ? { clientOid } : {}) };
 }
 
+/**
+ * Places the limit order `p` carries (parseLimitOrder) on `m`: Bitget's `{orderId, clientOid}`
+ * answer, the parameter error, or the engine's refusal in the dialect's words (`rejects`).
+ */
+export async function bitgetPlaceLimit(engine: VenueEngine, m: SimMarket, p: URLSearchParams, rejects: BitgetRejects): Promise<SimResponse> {
+  const o = parseLimitOrder(p);
+  if ('status' in o) return o;
+  const { side, size, price, clientOid } = o;
+  const r = await engine.place({ marketId: m.id, side, price: new Decimal(price), amount: new Decimal(size), postOnly: o.postOnly, ...(clientOid !== undefined ? { clientOrderId: clientOid } : {}) });
+  if (!r.ok) return rejects[r.reason](m, size, price);
+  return bitgetOk(engine.now(), { orderId: String(r.order.orderId), clientOid: r.order.clientOrderId });
+}
+
 export type OrderRef = { readonly orderId?: number; readonly clientOrderId?: string };
 
 /** The order named by `orderId` or `clientOid` (orderId wins), or the error to answer. */
@@ -136,6 +153,25 @@ export function parseOrderRef(p: { get(k: string): string | null }): OrderRef | 
   }
   if (cid !== null && cid !== '') return { clientOrderId: cid };
   return bitgetErr('40019', 'Parameter orderId or clientOid cannot be empty');
+}
+
+/**
+ * Cancels the order `p` names (parseOrderRef) on `m`, under a `fillOnCancelled` fault for `route`
+ * (cancelUnderFaults): Bitget's `{orderId, clientOid}` answer, the parameter error, or the
+ * dialect's `notFound` answer.
+ */
+export async function bitgetCancelOrder(
+  o: { readonly engine: VenueEngine; readonly faults?: FaultInjector; readonly fees: { readonly maker: Decimal } },
+  m: SimMarket,
+  p: URLSearchParams,
+  route: string,
+  notFound: () => SimResponse,
+): Promise<SimResponse> {
+  const ref = parseOrderRef(p);
+  if ('status' in ref) return ref;
+  const c = await cancelUnderFaults(o.engine, o.faults, { marketId: m.id, ref, route, makerFeeRate: o.fees.maker });
+  if (c === null) return notFound();
+  return bitgetOk(o.engine.now(), { orderId: String(c.orderId), clientOid: c.clientOrderId });
 }
 
 export interface FillQuery {

@@ -4,36 +4,17 @@
  * account, fills and fees, funding, Bitget's errors as ccxt's exception classes, and faults on
  * `/api/v2/mix` routes.
  */
-import { join, resolve } from 'node:path';
 import ccxt, { type Exchange } from 'ccxt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { silentLogger } from '../otel/logger.ts';
+import { describe, expect, it } from 'vitest';
 import { bitgetSwapSimClient } from './ccxt-client.fixtures.ts';
-import { type VenueSim, openVenueSim } from './open.ts';
-
-const USDM = join(resolve(import.meta.dirname, '..'), 'data', 'binance-usdm-20240808');
-const BTC = 'BTC/USDT:USDT';
-const ETH = 'ETH/USDT:USDT';
+import type { VenueSim } from './open.ts';
+import { BTC, ETH, USDM_BTC, bestBidAsk, perpDialectHooks, tick } from './perp-dialect.fixtures.ts';
 
 let sim: VenueSim;
 let ex: Exchange;
+perpDialectHooks('bitget', bitgetSwapSimClient, (s) => ({ sim, ex } = s));
 
-beforeAll(async () => {
-  sim = await openVenueSim({ venue: 'bitget', market: 'perp', port: 0, data: [join(USDM, 'btcusdt_20240808.gz'), join(USDM, 'ethusdt_20240808.gz')], logger: silentLogger() });
-  ex = bitgetSwapSimClient(sim.url);
-  await ex.loadMarkets();
-}, 60_000);
-
-afterAll(async () => {
-  await sim?.close();
-});
-
-const tick = (x: number): number => Math.round(x * 10) / 10;
-
-async function book(symbol = BTC): Promise<{ bid: number; ask: number }> {
-  const ob = await ex.fetchOrderBook(symbol, 5);
-  return { bid: ob.bids[0]?.[0] as number, ask: ob.asks[0]?.[0] as number };
-}
+const book = (symbol = BTC): Promise<{ bid: number; ask: number }> => bestBidAsk(ex, symbol);
 
 /** Places a marketable buy, cancels what rests; its fills. */
 async function take(client: Exchange, amount: number): Promise<{ id: string; trades: Awaited<ReturnType<Exchange['fetchMyTrades']>> }> {
@@ -151,18 +132,9 @@ describe('venue-sim bitget usdt-m ↔ real ccxt bitget (swap)', () => {
 });
 
 describe('venue-sim bitget usdt-m funding (2-s interval)', () => {
-  let fsim: VenueSim;
   let fx: Exchange;
 
-  beforeAll(async () => {
-    fsim = await openVenueSim({ venue: 'bitget', market: 'perp', port: 0, data: [join(USDM, 'btcusdt_20240808.gz')], funding: { rate: '0.001', intervalS: 2 }, logger: silentLogger() });
-    fx = bitgetSwapSimClient(fsim.url);
-    await fx.loadMarkets();
-  }, 60_000);
-
-  afterAll(async () => {
-    await fsim?.close();
-  });
+  perpDialectHooks('bitget', bitgetSwapSimClient, (s) => (fx = s.ex), { data: [USDM_BTC], funding: { rate: '0.001', intervalS: 2 } });
 
   it('a long pays at a positive rate: the settlement is in fetchFundingHistory (negative) and in the balance', async () => {
     const { trades } = await take(fx, 0.01);

@@ -12,8 +12,8 @@
  */
 import { Decimal } from '../domain/money/decimal.ts';
 import {
-  BIG, type BitgetCredentials, bitgetAuthenticate, bitgetBookSides, bitgetCoins, bitgetErr as err, bitgetOk, bitgetRejects, bitgetTradeRate,
-  emptyParam as empty, invalidParam as invalid, type OrderRef, parseFillQuery, parseLimitOrder, parseOrderRef, selectFills,
+  BIG, type BitgetCredentials, bitgetAuthenticate, bitgetBookSides, bitgetCancelOrder, bitgetCoins, bitgetErr as err, bitgetOk, bitgetPlaceLimit, bitgetRejects, bitgetTradeRate,
+  emptyParam as empty, invalidParam as invalid, type OrderRef, parseFillQuery, parseOrderRef, selectFills,
 } from './bitget-auth.ts';
 import { accountJson, billJson, contractJson, fillJson, orderJson, positionJson } from './bitget-mix-wire.ts';
 import type { SimMarket, SimOrder, VenueEngine } from './engine.ts';
@@ -267,22 +267,13 @@ export class BitgetMixDialect implements VenueDialect {
     if ((p.get('tradeSide') ?? '') !== '') return err('40774', 'The order type for unilateral position must also be the unilateral position type.');
     const reduceOnly = (p.get('reduceOnly') ?? 'NO').toUpperCase();
     if (reduceOnly !== 'NO') return invalid('reduceOnly', `${reduceOnly} is not served by venue-sim (NO only)`);
-    const o = parseLimitOrder(p);
-    if ('status' in o) return o;
-    const { side, size, price, clientOid } = o;
-    const r = await this.o.engine.place({ marketId: m.id, side, price: new Decimal(price), amount: new Decimal(size), postOnly: o.postOnly, ...(clientOid !== undefined ? { clientOrderId: clientOid } : {}) });
-    if (!r.ok) return REJECTS[r.reason](m, size, price);
-    return this.ok({ orderId: String(r.order.orderId), clientOid: r.order.clientOrderId });
+    return bitgetPlaceLimit(this.o.engine, m, p, REJECTS);
   }
 
   private async cancelOrder(p: URLSearchParams, route: string): Promise<SimResponse> {
     const m = this.marketOf(p);
     if ('status' in m) return m;
-    const ref = parseOrderRef(p);
-    if ('status' in ref) return ref;
-    const o = await cancelUnderFaults(this.o.engine, this.o.faults, { marketId: m.id, ref, route, makerFeeRate: this.o.fees.maker });
-    if (o === null) return orderNotFound();
-    return this.ok({ orderId: String(o.orderId), clientOid: o.clientOrderId });
+    return bitgetCancelOrder(this.o, m, p, route, orderNotFound);
   }
 
   /** `orderIdList` given: those orders; absent: every open order of the symbol. */

@@ -9,13 +9,13 @@
  * The wire details were taken from ccxt 4.5's requests and parsers (`options.uta: false`, the
  * classic v2 API).
  */
-import { Decimal, ZERO } from '../domain/money/decimal.ts';
+import { type Decimal, ZERO } from '../domain/money/decimal.ts';
 import {
-  BIG, BITGET_USER_ID as USER_ID, type BitgetCredentials, bitgetAuthenticate, bitgetBookSides, bitgetCoins, bitgetErr as err, bitgetOk, bitgetRejects, bitgetTradeRate,
-  emptyParam as empty, invalidParam as invalid, parseFillQuery, parseLimitOrder, parseOrderRef, selectFills,
+  BIG, BITGET_USER_ID as USER_ID, type BitgetCredentials, bitgetAuthenticate, bitgetBookSides, bitgetCancelOrder, bitgetCoins, bitgetErr as err, bitgetOk, bitgetPlaceLimit, bitgetRejects, bitgetTradeRate,
+  emptyParam as empty, invalidParam as invalid, parseFillQuery, parseOrderRef, selectFills,
 } from './bitget-auth.ts';
 import type { SimMarket, SimOrder, SimOrderStatus, SimTrade, VenueEngine } from './engine.ts';
-import { type FaultDefaultEndpoints, type FaultInjector, cancelUnderFaults } from './faults.ts';
+import type { FaultDefaultEndpoints, FaultInjector } from './faults.ts';
 import { type PublicTradeTape, bitgetFillsHistory } from './public-trades.ts';
 import type { SimRequest, SimResponse, VenueDialect } from './server.ts';
 
@@ -156,12 +156,7 @@ export class BitgetSpotDialect implements VenueDialect {
   private async placeOrder(p: URLSearchParams): Promise<SimResponse> {
     const m = this.marketOf(p);
     if ('status' in m) return m;
-    const o = parseLimitOrder(p);
-    if ('status' in o) return o;
-    const { side, size, price, clientOid } = o;
-    const r = await this.o.engine.place({ marketId: m.id, side, price: new Decimal(price), amount: new Decimal(size), postOnly: o.postOnly, ...(clientOid !== undefined ? { clientOrderId: clientOid } : {}) });
-    if (!r.ok) return REJECTS[r.reason](m, size, price);
-    return this.ok({ orderId: String(r.order.orderId), clientOid: r.order.clientOrderId });
+    return bitgetPlaceLimit(this.o.engine, m, p, REJECTS);
   }
 
   private orderInfo(p: URLSearchParams): SimResponse {
@@ -175,11 +170,7 @@ export class BitgetSpotDialect implements VenueDialect {
   private async cancelOrder(p: URLSearchParams, route: string): Promise<SimResponse> {
     const m = this.marketOf(p);
     if ('status' in m) return m;
-    const ref = parseOrderRef(p);
-    if ('status' in ref) return ref;
-    const o = await cancelUnderFaults(this.o.engine, this.o.faults, { marketId: m.id, ref, route, makerFeeRate: this.o.fees.maker });
-    if (o === null) return err('43001', 'The order does not exist');
-    return this.ok({ orderId: String(o.orderId), clientOid: o.clientOrderId });
+    return bitgetCancelOrder(this.o, m, p, route, () => err('43001', 'The order does not exist'));
   }
 
   private unfilled(p: URLSearchParams): SimResponse {

@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CancelTimer, Clock } from '../domain/ports/clock.ts';
+import { FastClock } from '../adapters/clock/fast-clock.fixtures.ts';
 import { Decimal } from '../domain/money/decimal.ts';
 import { silentLogger } from '../otel/logger.ts';
 import { simClient } from './ccxt-client.fixtures.ts';
@@ -14,22 +14,6 @@ import { PublicTradeTape } from './public-trades.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SPOT = join(ROOT, 'data', 'binance-spot-20240808', 'btcusdt_20240808.gz');
-
-/** A clock `rate`× faster than the wall, starting at the minute boundary `origin`. */
-class FastClock implements Clock {
-  private readonly wall0 = Date.now();
-  constructor(
-    readonly origin: number,
-    private readonly rate: number,
-  ) {}
-  now(): number {
-    return this.origin + (Date.now() - this.wall0) * this.rate;
-  }
-  setTimer(atMs: number, fn: () => void): CancelTimer {
-    const h = setTimeout(fn, Math.max(0, (atMs - this.now()) / this.rate));
-    return () => clearTimeout(h);
-  }
-}
 
 /** The first minute boundary after the replay's first trade (the capture is read before the first one plays). */
 async function firstFullMinute(sim: VenueSim): Promise<number> {

@@ -11,11 +11,10 @@ import type { Exchange } from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Desk } from '../../actors/desk.ts';
 import { VenueConfigError } from '../../adapters/venue/ccxt-venue.ts';
-import { parseConfigText } from '../../config/load.ts';
 import type { DeskConfig } from '../../config/schema/desk.ts';
 import { Decimal } from '../../domain/money/decimal.ts';
 import { silentLogger } from '../../otel/logger.ts';
-import { events, tempVarDir, until } from './live.helpers.ts';
+import { events, liveDeskConfig, quickStrategy, tempVarDir, until } from './live.helpers.ts';
 import { bitgetSwapSimClient, usdmSimClient } from '../../venue-sim/ccxt-client.fixtures.ts';
 import { type VenueSim, openVenueSim } from '../../venue-sim/open.ts';
 
@@ -49,38 +48,13 @@ async function startSim(fundingIntervalS: number, venue: Venue = 'binance'): Pro
 
 function configFor(url: string, o: { leverage?: string; startBase?: string; venue?: Venue } = {}): DeskConfig {
   const venue = o.venue ?? 'binance';
-  const text = `
-market_data: { source: live, book_poll_ms: 250 }
-runtime: { tick_interval_ms: 1000, snapshot_interval_s: 60 }
-bots:
-  - id: btc-perp
-    instrument: { venue: ${venue}, market: perp, symbol: BTCUSDT, base: BTC, quote: USDT, ${RULES[venue]} }
-    execution: { kind: ccxt, url: ${url}, poll_interval_ms: 250, rate_limit_per_s: 50, recon_interval_s: 1, funding_poll_s: 1 }
-    strategy:
-      variant: paper_only
-      total_amount_quote: "2000"
-      leverage: "${o.leverage ?? '3'}"
-      bar_interval_s: 1
-      drift_window_s: 1
-      ema_period: 2
-      atr_period: 1
-      maker_fee_pct: "0"
-      taker_fee_pct: "0.0004"
-      price_tolerance_ticks: 300
-      slippage_est_pct: "0"        # tight, cheap quotes so the bot fills within seconds of the replay
-      adverse_drift_est_pct: "0"
-      min_net_edge_bps: "-1"
-      edge_resume_bps: "-1"
-      regimes:
-        neutral_low_vol: { target_base_pct: "0", spread_min: "0.0001", spread_max: "0.0002" }
-        up: { target_base_pct: "0", spread_min: "0.0001", spread_max: "0.0002" }
-        down: { target_base_pct: "0", spread_min: "0.0001", spread_max: "0.0002" }
-        high_vol_shock: { target_base_pct: "0", spread_min: "0.0001", spread_max: "0.0002" }
-    paper: { start_base: "${o.startBase ?? '0'}", start_quote: "2000" }
-`;
-  const r = parseConfigText(text, 'live-desk-perp.yaml', 'yaml');
-  if (!r.ok) throw new Error(`config: ${JSON.stringify(r.violations)}`);
-  return r.config;
+  return liveDeskConfig('live-desk-perp.yaml', 60, {
+    id: 'btc-perp',
+    instrument: `{ venue: ${venue}, market: perp, symbol: BTCUSDT, base: BTC, quote: USDT, ${RULES[venue]} }`,
+    execution: `{ kind: ccxt, url: ${url}, poll_interval_ms: 250, rate_limit_per_s: 50, recon_interval_s: 1, funding_poll_s: 1 }`,
+    strategy: quickStrategy({ totalAmountQuote: '2000', leverage: o.leverage ?? '3', priceToleranceTicks: 300, cheapQuotes: { targetBasePct: '0' } }),
+    paper: `{ start_base: "${o.startBase ?? '0'}", start_quote: "2000" }`,
+  });
 }
 
 

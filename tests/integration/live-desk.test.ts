@@ -11,11 +11,10 @@ import type { Exchange } from 'ccxt';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Desk } from '../../actors/desk.ts';
-import { parseConfigText } from '../../config/load.ts';
 import type { DeskConfig } from '../../config/schema/desk.ts';
 import { Decimal } from '../../domain/money/decimal.ts';
 import { silentLogger } from '../../otel/logger.ts';
-import { events, tempVarDir, until } from './live.helpers.ts';
+import { BINANCE_BTCUSDT_SPOT, events, liveDeskConfig, quickStrategy, tempVarDir, until } from './live.helpers.ts';
 import { simClient } from '../../venue-sim/ccxt-client.fixtures.ts';
 import { type VenueSim, openVenueSim } from '../../venue-sim/open.ts';
 
@@ -46,28 +45,13 @@ async function startSim(): Promise<{ sim: VenueSim; ex: Exchange }> {
  * simulator's replay happens to be.
  */
 function configFor(url: string, execution: string): DeskConfig {
-  const text = `
-market_data: { source: live, book_poll_ms: 250 }
-runtime: { tick_interval_ms: 1000, snapshot_interval_s: 60 }
-bots:
-  - id: btc-sim
-    instrument: { venue: binance, market: spot, symbol: BTCUSDT, base: BTC, quote: USDT, tick_size: "0.01", lot_step: "0.00001", min_amount: "0.00001", min_notional: "5" }
-    execution: { kind: ccxt, url: ${url}, api_key_env: DESK_VENUE_API_KEY, api_secret_env: DESK_VENUE_API_SECRET, poll_interval_ms: 250, rate_limit_per_s: 50, ${execution} }
-    strategy:
-      variant: paper_only
-      total_amount_quote: "1000"
-      bar_interval_s: 1
-      drift_window_s: 1
-      ema_period: 2
-      atr_period: 1
-      maker_fee_pct: "0"
-      taker_fee_pct: "0.0004"
-      price_tolerance_ticks: 3000
-    paper: { start_base: "0.009", start_quote: "500" }
-`;
-  const r = parseConfigText(text, 'live-desk.yaml', 'yaml');
-  if (!r.ok) throw new Error(`config: ${JSON.stringify(r.violations)}`);
-  return r.config;
+  return liveDeskConfig('live-desk.yaml', 60, {
+    id: 'btc-sim',
+    instrument: BINANCE_BTCUSDT_SPOT,
+    execution: `{ kind: ccxt, url: ${url}, api_key_env: DESK_VENUE_API_KEY, api_secret_env: DESK_VENUE_API_SECRET, poll_interval_ms: 250, rate_limit_per_s: 50, ${execution} }`,
+    strategy: quickStrategy({ totalAmountQuote: '1000', priceToleranceTicks: 3000 }),
+    paper: '{ start_base: "0.009", start_quote: "500" }',
+  });
 }
 
 

@@ -10,13 +10,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Desk } from '../../actors/desk.ts';
-import { parseConfigText } from '../../config/load.ts';
 import type { DeskConfig } from '../../config/schema/desk.ts';
 import { Decimal } from '../../domain/money/decimal.ts';
 import { silentLogger } from '../../otel/logger.ts';
 import type { ParityReport } from '../../validation/parity.ts';
 import { openVenueSim } from '../../venue-sim/open.ts';
-import { type Envelope, readEventsDir } from './live.helpers.ts';
+import { BINANCE_BTCUSDT_SPOT, type Envelope, liveDeskConfig, quickStrategy, readEventsDir } from './live.helpers.ts';
 
 const DATA = join(resolve(import.meta.dirname, '..', '..'), 'data', 'binance-spot-20240808', 'btcusdt_20240808.gz');
 const ENV = { DESK_VENUE_API_KEY: 'test-key', DESK_VENUE_API_SECRET: 'test-secret' };
@@ -29,34 +28,13 @@ afterEach(async () => {
 
 /** Tight, cheap quotes (a 2-bar EMA, a 1-bar ATR, a negative edge floor) so the bot quotes and fills within seconds. */
 function configFor(url: string): DeskConfig {
-  const regime = '{ target_base_pct: "0.5", spread_min: "0.0001", spread_max: "0.0002" }';
-  const text = `
-market_data: { source: live, book_poll_ms: 250 }
-runtime: { tick_interval_ms: 1000, snapshot_interval_s: 2 }
-bots:
-  - id: btc-shadow
-    instrument: { venue: binance, market: spot, symbol: BTCUSDT, base: BTC, quote: USDT, tick_size: "0.01", lot_step: "0.00001", min_amount: "0.00001", min_notional: "5" }
-    execution: { kind: ccxt, url: ${url}, poll_interval_ms: 250, rate_limit_per_s: 50, recon_interval_s: 0, parity_interval_s: 5 }
-    strategy:
-      variant: paper_only
-      total_amount_quote: "1000"
-      bar_interval_s: 1
-      drift_window_s: 1
-      ema_period: 2
-      atr_period: 1
-      maker_fee_pct: "0"
-      taker_fee_pct: "0.0004"
-      price_tolerance_ticks: 3000
-      slippage_est_pct: "0"
-      adverse_drift_est_pct: "0"
-      min_net_edge_bps: "-1"
-      edge_resume_bps: "-1"
-      regimes: { neutral_low_vol: ${regime}, up: ${regime}, down: ${regime}, high_vol_shock: ${regime} }
-    paper: { start_base: "0.009", start_quote: "500", maker_fee_pct: "0", taker_fee_pct: "0.0004" }
-`;
-  const r = parseConfigText(text, 'shadow-parity.yaml', 'yaml');
-  if (!r.ok) throw new Error(`config: ${JSON.stringify(r.violations)}`);
-  return r.config;
+  return liveDeskConfig('shadow-parity.yaml', 2, {
+    id: 'btc-shadow',
+    instrument: BINANCE_BTCUSDT_SPOT,
+    execution: `{ kind: ccxt, url: ${url}, poll_interval_ms: 250, rate_limit_per_s: 50, recon_interval_s: 0, parity_interval_s: 5 }`,
+    strategy: quickStrategy({ totalAmountQuote: '1000', priceToleranceTicks: 3000, cheapQuotes: { targetBasePct: '0.5' } }),
+    paper: '{ start_base: "0.009", start_quote: "500", maker_fee_pct: "0", taker_fee_pct: "0.0004" }',
+  });
 }
 
 

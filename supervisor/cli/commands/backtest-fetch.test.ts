@@ -8,31 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CancelTimer, Clock } from '../../../domain/ports/clock.ts';
+import { FastClock } from '../../../adapters/clock/fast-clock.fixtures.ts';
 import { silentLogger } from '../../../otel/logger.ts';
 import { type VenueSim, openVenueSim } from '../../../venue-sim/open.ts';
-import type { CliIo } from '../io.ts';
-import { main } from '../main.ts';
+import { type CliRun, runCli } from '../run-cli.fixtures.ts';
 import { parseFetchSpec } from './backtest.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SPOT = join(ROOT, 'data', 'binance-spot-20240808', 'btcusdt_20240808.gz');
-
-/** A clock `rate`× faster than the wall, starting at `origin` (a minute boundary). */
-class FastClock implements Clock {
-  private readonly wall0 = Date.now();
-  constructor(
-    readonly origin: number,
-    private readonly rate: number,
-  ) {}
-  now(): number {
-    return this.origin + (Date.now() - this.wall0) * this.rate;
-  }
-  setTimer(atMs: number, fn: () => void): CancelTimer {
-    const h = setTimeout(fn, Math.max(0, (atMs - this.now()) / this.rate));
-    return () => clearTimeout(h);
-  }
-}
 
 let dir = '';
 let sim: VenueSim | undefined;
@@ -59,13 +42,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function desk(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (s) => (out += s), err: (s) => (err += s), cwd: ROOT };
-  const code = await main(['node', 'desk', 'backtest', ...args], io);
-  return { code, out, err };
-}
+const desk = (...args: string[]): Promise<CliRun> => runCli(ROOT, 'backtest', ...args);
 
 describe('desk backtest --fetch', () => {
   it('fetches 1m OHLCV through ccxt into the cache, then reuses it with the venue gone: identical summary.json', async () => {

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.ts';
-import { main } from '../main.ts';
+import { type CliRun, runCli } from '../run-cli.fixtures.ts';
 import { parseTime } from './backtest.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -22,13 +21,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function desk(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = { out: (s) => (out += s), err: (s) => (err += s), cwd: ROOT };
-  const code = await main(['node', 'desk', 'backtest', ...args], io);
-  return { code, out, err };
-}
+const desk = (...args: string[]): Promise<CliRun> => runCli(ROOT, 'backtest', ...args);
 
 describe('desk backtest: bad input exits 2 naming the problem', () => {
   it('an unknown --strategy', async () => {
