@@ -150,7 +150,7 @@ export function startCommandHandler(o: CommandHandlerOptions): { stop(): void; h
     }
     const dryRun = c.type === 'kill' && c.args['dryRun'] === true;
     const flatten = c.type === 'kill' && c.args['flatten'] === true;
-    if (flatten && (ks === undefined || !ks.canFlatten)) return reject('not_permitted', 'flatten: this desk has no flatten path for its venue (paper bots are cancelled and latched, not flattened)', c.id);
+    if (flatten && (ks === undefined || !ks.canFlatten)) return reject('not_permitted', 'flatten: this desk has no flatten path for its venue (its bots are cancelled and latched, not flattened: reduce the position deliberately)', c.id);
     // A dry run only reports what the kill switch would cancel: the bots themselves are left alone.
     if (!dryRun) for (const bot of targets) bot.command(cmd);
     if (ks !== undefined && c.type === 'kill') {

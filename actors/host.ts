@@ -302,7 +302,7 @@ export class BotHost {
     const reason = typeof d.reason === 'string' && d.reason !== '' ? d.reason : 'kill switch';
     const results: JsonObject[] = [];
     if (d.flatten === true) {
-      m.respond({ ok: false, host: this.o.name, error: { code: 'not_permitted', message: 'flatten: this host has no flatten path (paper bots are cancelled and latched, not flattened)' } });
+      m.respond({ ok: false, host: this.o.name, error: { code: 'not_permitted', message: 'flatten: this host has no flatten path (its bots are cancelled and latched, not flattened: reduce the position deliberately)' } });
       return;
     }
     const runs = bots.map((id) => this.killBot(id, { reason, trigger: d.trigger === 'operator' ? 'operator' : 'risk', dryRun: d.dryRun === true, flatten: false }));
